@@ -1,0 +1,152 @@
+"""Every error heygen_studio raises, under one base class.
+
+    HeyGenError
+    ├── RequestValidationError (also ValueError): the payload breaks the spec; nothing was sent
+    ├── APIStatusError: HeyGen answered with an error status
+    │   ├── BadRequestError            400
+    │   ├── AuthenticationError        401
+    │   ├── PermissionDeniedError      403
+    │   ├── NotFoundError              404
+    │   ├── ConflictError              409
+    │   ├── UnprocessableEntityError   422
+    │   ├── RateLimitError             429
+    │   └── InternalServerError        5xx
+    ├── APIConnectionError: the request surely never reached HeyGen
+    ├── OutcomeUnknownError: the request may have reached HeyGen, and no answer came
+    └── APIResponseValidationError: a 2xx whose body is not what the spec says
+
+    HeyGenWarning (UserWarning): a problem reported instead of raised (``strict=False``)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class HeyGenWarning(UserWarning):
+    """A rule broken in a way HeyGen tolerates, reported when validation is not strict."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule in a request payload.
+
+    Attributes:
+        path: Where, dotted in HeyGen's own style, e.g. ``video_inputs.0.voice.audio_url``.
+        message: What is wrong, naming the rule and the offending value.
+        rule: A stable identifier of the rule, e.g. ``required``, ``maximum``, ``exactly-one-of``.
+    """
+
+    path: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '<root>'}: {self.message}"
+
+
+class HeyGenError(Exception):
+    """Base class of every heygen_studio error."""
+
+
+class RequestValidationError(HeyGenError, ValueError):
+    """The request breaks the API's rules; it was not sent.
+
+    Attributes:
+        violations: Every broken rule, across all scenes.
+    """
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = list(violations)
+        count = len(self.violations)
+        lines = "\n".join(f"  {violation}" for violation in self.violations)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the request, nothing was sent:\n{lines}")
+
+
+class APIStatusError(HeyGenError):
+    """HeyGen answered with an error status.
+
+    Attributes:
+        status_code: The HTTP status.
+        code: HeyGen's error code (e.g. ``invalid_parameter``), when the body has one.
+        message: HeyGen's explanation, or a summary of the body.
+        body: The decoded JSON body, or the text when it is not JSON.
+        request_id: The request id from the response headers, when present.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        body: Any = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.body = body
+        self.request_id = request_id
+        prefix = f"{status_code} {code}" if code else str(status_code)
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{prefix}: {message}{suffix}")
+
+
+class BadRequestError(APIStatusError):
+    """400: HeyGen rejected the request."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: a referenced resource does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests.
+
+    Attributes:
+        retry_after: Seconds HeyGen asked to wait, when it said so validly.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: HeyGen failed. The video may or may not have been created."""
+
+
+class APIConnectionError(HeyGenError):
+    """The request surely never reached HeyGen (connection refused, DNS, connect or pool timeout)."""
+
+
+class OutcomeUnknownError(HeyGenError):
+    """The request may have reached HeyGen and no answer came back.
+
+    A video may have been created (and billed). Retrying blindly can create a
+    second one: set ``callback_id`` on the request and look for it in your
+    webhook events or video list before trying again.
+    """
+
+
+class APIResponseValidationError(HeyGenError):
+    """HeyGen answered 2xx with a body that is not what the spec says (broken JSON, no video_id)."""
