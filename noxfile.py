@@ -38,7 +38,9 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Run mypy --strict over src/, generated/, codegen/ and the tests/typing/ checks."""
     session.install("-e", ".[dev]")
-    session.run("mypy", "src", "generated", "codegen", "tests/typing")
+    session.run("mypy", "src", "generated", "tests/typing")
+    # The pipeline runs on 3.11+ (openapi-python-client's floor); the SDK above is checked for 3.10.
+    session.run("mypy", "--python-version", "3.11", "codegen")
 
 
 @nox.session(python=PYTHONS)

@@ -168,7 +168,9 @@ def _run_openapi_python_client(spec_file: Path, out: Path) -> None:
 
 
 def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator import LiteralType
 
     try:
         code = generate(
@@ -181,7 +183,7 @@ def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
             use_standard_collections=True,
             use_schema_description=True,
             use_field_description=True,
-            enum_field_as_literal="all",
+            enum_field_as_literal=LiteralType.All,
             formatters=[],
         )
     except Exception as exc:  # the library raises many types; report one line
@@ -213,6 +215,38 @@ def _schema_module(spec: dict[str, Any]) -> str:
         f"REQUEST_BODIES: Final[dict[str, str]] = {operations!r}\n"
         f"SCHEMAS: Final[dict[str, Any]] = {schemas!r}\n"
     )
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A named, exact text fix applied to one generated file; it fails loudly if the text is gone."""
+
+    file: str
+    old: str
+    new: str
+    reason: str
+
+
+REWRITES = (
+    Rewrite(
+        file="client.py",
+        old="from typing import Any, Self\n",
+        new="from typing import Any\n\nfrom typing_extensions import Self\n",
+        reason="typing.Self is Python 3.11+; the SDK supports 3.10",
+    ),
+)
+
+
+def _apply_rewrites(package: Path) -> None:
+    for rewrite in REWRITES:
+        path = package / rewrite.file
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if rewrite.old not in text:
+            raise CodegenError(
+                f"post-process rewrite of {rewrite.file} ({rewrite.reason}) no longer applies: "
+                "the generator's output changed; update REWRITES in codegen/generate.py"
+            )
+        path.write_text(text.replace(rewrite.old, rewrite.new), encoding="utf-8")
 
 
 def _header(source: str, version: str) -> str:
@@ -248,6 +282,7 @@ def generate_tree(spec: dict[str, Any], out: Path, *, source: str) -> None:
     if params is not None:
         _run_datamodel_codegen(params, package / "params.py")
     (package / "schema.py").write_text(_schema_module(spec), encoding="utf-8")
+    _apply_rewrites(package)
     _ruff("check", "--fix-only", "--select", "I,F401", "--exit-zero", cwd=out)
     _ruff("format", "--quiet", cwd=out)
     header = _header(source, str(spec.get("info", {}).get("version", "")))

@@ -121,8 +121,8 @@ def apply_action(document: dict[str, Any], action: Action) -> None:
             parent = node.parent.value if node.parent else None
             if isinstance(parent, dict):
                 del parent[node.location[-1]]
-            elif isinstance(parent, list):
-                del parent[node.location[-1]]  # type: ignore[call-overload]
+            elif isinstance(parent, list) and isinstance(node.location[-1], int):
+                del parent[node.location[-1]]
             else:
                 raise CodegenError(f"{action.where}: cannot remove the document root")
         return
