@@ -1,0 +1,84 @@
+"""Turn what a caller passes (attrs models, dicts, or a mix of both) into plain wire JSON.
+
+The generated ``to_dict`` methods cannot do this alone: a ``VideoInput`` whose
+``character`` is a plain dict (``VideoInput(character={"type": "avatar", ...})``)
+raises ``AttributeError`` inside them, and a dict may hold models at any depth.
+So one walker handles both, with the model's wire names taken from the patched
+spec, and ``UNSET`` (the one "not given" sentinel) dropped wherever it appears
+as a field value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from heygen_studio_api.types import Unset
+
+# Per model class: (attribute name, wire name) pairs, in the spec's property order.
+_WIRE_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def is_model(value: object) -> bool:
+    """Whether ``value`` is an attrs model instance (a generated model, or a caller's own attrs class)."""
+    return attrs.has(type(value))
+
+
+def to_wire(value: Any) -> Any:
+    """A JSON-ready copy of ``value``: models become dicts, tuples become lists, ``UNSET`` fields vanish.
+
+    Anything else (including values JSON cannot represent) is passed through
+    unchanged, so the validator can name it instead of ``json.dumps`` failing later.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: to_wire(item) for key, item in value.items() if not isinstance(item, Unset)}
+    if kind is list or kind is tuple:
+        return [to_wire(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if attrs.has(kind):
+        return _model_to_wire(value)
+    if isinstance(value, Mapping):
+        return {key: to_wire(item) for key, item in value.items() if not isinstance(item, Unset)}
+    return value
+
+
+def _model_to_wire(model: Any) -> dict[str, Any]:
+    kind = type(model)
+    fields = _WIRE_FIELDS.get(kind)
+    if fields is None:
+        fields = _WIRE_FIELDS[kind] = _wire_fields(kind)
+    wire: dict[str, Any] = {}
+    for attribute, name in fields:
+        item = getattr(model, attribute)
+        if not isinstance(item, Unset):
+            wire[name] = to_wire(item)
+    extra = getattr(model, "additional_properties", None)
+    if isinstance(extra, dict):
+        for key, item in extra.items():
+            if not isinstance(item, Unset):
+                wire[key] = to_wire(item)
+    return wire
+
+
+def _wire_fields(kind: type) -> tuple[tuple[str, str], ...]:
+    from heygen_studio_api.schema import SCHEMAS
+
+    # openapi-python-client appends "_" to names that clash with Python
+    # (`type` becomes `type_`); the spec's own property names undo that.
+    properties: Mapping[str, Any] = SCHEMAS.get(kind.__name__, {}).get("properties", {})
+    by_attribute: dict[str, str] = {}
+    for field in attrs.fields(kind):
+        if field.name == "additional_properties":
+            continue
+        if field.name in properties:
+            by_attribute[field.name] = field.name
+        elif field.name.endswith("_") and field.name[:-1] in properties:
+            by_attribute[field.name] = field.name[:-1]
+        else:
+            by_attribute[field.name] = field.name.removesuffix("_") if not properties else field.name
+    order = {name: index for index, name in enumerate(properties)}
+    pairs = sorted(by_attribute.items(), key=lambda pair: order.get(pair[1], len(order)))
+    return tuple(pairs)
