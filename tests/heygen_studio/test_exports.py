@@ -1,0 +1,95 @@
+"""The public surface of heygen_studio: exactly these names, sorted, each importable."""
+
+from __future__ import annotations
+
+import types
+
+import heygen_studio
+import heygen_studio_api.models
+import heygen_studio_api.params
+import heygen_studio_api.types
+
+EXPECTED = [
+    "UNSET",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "AudioVoice",
+    "AudioVoiceParams",
+    "AuthenticationError",
+    "AvatarCharacter",
+    "AvatarCharacterParams",
+    "BadRequestError",
+    "ColorBackground",
+    "ColorBackgroundParams",
+    "ConflictError",
+    "CreateVideoData",
+    "CreateVideoParams",
+    "CreateVideoRequest",
+    "CreateVideoResponse",
+    "Dimension",
+    "DimensionParams",
+    "ElevenLabsSettings",
+    "ElevenLabsSettingsParams",
+    "ErrorDetail",
+    "ErrorResponse",
+    "HeyGenError",
+    "HeyGenWarning",
+    "ImageBackground",
+    "ImageBackgroundParams",
+    "InternalServerError",
+    "NotFoundError",
+    "Offset",
+    "OffsetParams",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "SilenceVoice",
+    "SilenceVoiceParams",
+    "TalkingPhotoCharacter",
+    "TalkingPhotoCharacterParams",
+    "TextOverlay",
+    "TextOverlayParams",
+    "TextPosition",
+    "TextPositionParams",
+    "TextVoice",
+    "TextVoiceParams",
+    "UnprocessableEntityError",
+    "Unset",
+    "VideoBackground",
+    "VideoBackgroundParams",
+    "VideoInput",
+    "VideoInputParams",
+    "Violation",
+    "validate_request",
+]
+
+
+def test_all_is_pinned() -> None:
+    assert EXPECTED == heygen_studio.__all__
+
+
+def test_all_is_sorted_constants_first_then_case_sensitively() -> None:
+    # ruff's RUF022 order ("isort-style"): SCREAMING_CASE, then CamelCase, then the rest.
+    def key(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert sorted(heygen_studio.__all__, key=key) == heygen_studio.__all__
+
+
+def test_every_public_attribute_is_exported_and_every_export_exists() -> None:
+    public = {
+        name
+        for name in dir(heygen_studio)
+        if not name.startswith("_") and not isinstance(getattr(heygen_studio, name), types.ModuleType)
+    }
+    assert set(heygen_studio.__all__) == public
+
+
+def test_models_and_params_are_the_generated_ones_under_readable_names() -> None:
+    for name in heygen_studio.__all__:
+        exported = getattr(heygen_studio, name)
+        for module in (heygen_studio_api.models, heygen_studio_api.params, heygen_studio_api.types):
+            if hasattr(module, name):
+                assert getattr(module, name) is exported, name
