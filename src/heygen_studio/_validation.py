@@ -632,9 +632,13 @@ def _exactly_one_of(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _
     listed = _fields(names, " and ") if len(names) == 2 else _fields(names)
 
     def exactly_one_of(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
-        present = [name for name in names if name in value]
-        if len(present) == 1:
+        count = 0
+        for name in names:
+            if name in value:
+                count += 1
+        if count == 1:
             return None
+        present = [name for name in names if name in value]
         got = "neither" if not present else ("both" if len(names) == 2 else _fields(present))
         return [_Error("exactly-one-of", f"exactly one of {listed} must be given (exactly-one-of), got {got}")]
 

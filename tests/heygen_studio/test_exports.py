@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import types
 
-import heygen_studio
 import heygen_studio_api.models
 import heygen_studio_api.params
 import heygen_studio_api.types
+
+import heygen_studio
 
 EXPECTED = [
     "UNSET",
