@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from heygen_studio_api.schema import SCHEMAS
 
 from heygen_studio import (
     UNSET,
@@ -25,7 +26,7 @@ from heygen_studio import (
     Violation,
     validate_request,
 )
-from heygen_studio._validation import prepare_request
+from heygen_studio._validation import _Compiler, prepare_request
 
 Payload = dict[str, Any]
 
@@ -642,3 +643,51 @@ def test_prepare_request_lenient_warns_and_keeps_the_field() -> None:
 def test_prepare_request_type_errors(request_: Any, fields: dict[str, Any], message: str) -> None:
     with pytest.raises(TypeError, match=message):
         prepare_request(request_, fields)
+
+
+# -- the table covers every rule ------------------------------------------------------------------------------
+
+
+def _without(node: Any, keyword: str, *, in_properties: bool = False) -> Any:
+    """A schema with ``keyword`` (a JSON Schema keyword, or an x-heygen-rules kind) removed everywhere."""
+    if isinstance(node, list):
+        return [_without(item, keyword) for item in node]
+    if not isinstance(node, dict):
+        return node
+    stripped: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "x-heygen-rules":
+            stripped[key] = [rule for rule in value if rule["rule"] != keyword]
+        elif in_properties or key != keyword:
+            stripped[key] = _without(value, keyword, in_properties=key == "properties" and not in_properties)
+    return stripped
+
+
+@pytest.mark.parametrize(
+    "dropped",
+    [
+        "required",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "pattern",
+        "enum",
+        "minItems",
+        "maxItems",
+        "additionalProperties",
+        "exactly-one-of",
+        "only-when",
+        "enum-when",
+        "numeric-string",
+    ],
+)
+def test_dropping_any_rule_from_the_spec_fails_a_row_of_the_table(dropped: str) -> None:
+    check = _Compiler(_without(SCHEMAS, dropped)).compile_named("CreateVideoRequest")
+
+    def reported(payload: Any) -> list[tuple[str, str]]:
+        errors = check(payload) or []
+        return [(v.path, v.rule) for v in (error.violation() for error in errors)]
+
+    assert _without(SCHEMAS, dropped) != SCHEMAS
+    broken = [name for name, payload, expected in INVALID if reported(payload) != expected]
+    assert broken, f"no row of INVALID notices that {dropped!r} was dropped"
