@@ -277,13 +277,19 @@ class _Compiler:
         properties: Mapping[str, Any] = schema.get("properties", {})
         checks = {key: self.compile(sub, where=f"{where}.{key}", noun=key) for key, sub in properties.items()}
         # A call per field is most of the cost of a check, so the common field shapes are also checked
-        # inline: `fast` holds the exact Python types whose every value passes, plus the strings that pass
-        # a string enum or const; `numbers` the bounds of numeric fields; `patterns` the regexes of
-        # pattern-only string fields. Only what fails inline reaches the field's own checker, which also
-        # explains the failure.
-        fast = {key: _always_valid(sub) for key, sub in properties.items()}
-        numbers = {key: bounds for key, sub in properties.items() if (bounds := _inline_bounds(sub)) is not None}
-        patterns = {key: _ecma_pattern(sub["pattern"]).search for key, sub in properties.items() if _pattern_only(sub)}
+        # inline, from one lookup per field: (the exact Python types whose every value passes, plus the
+        # strings that pass a string enum or const; the bounds of a numeric field; the regex of a
+        # pattern-only string field; the field's own checker). Only what fails inline reaches the checker,
+        # which also explains the failure.
+        fields = {
+            key: (
+                _always_valid(sub),
+                _inline_bounds(sub),
+                _ecma_pattern(sub["pattern"]).search if _pattern_only(sub) else None,
+                checks[key],
+            )
+            for key, sub in properties.items()
+        }
         required = tuple(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
         if extra is not True and extra is not False:
@@ -310,7 +316,7 @@ class _Compiler:
             found: _Errors | None
             for key, item in value.items():
                 try:
-                    valid = fast[key]
+                    valid, bounds, search, check = fields[key]
                 except KeyError:
                     if not closed:
                         continue
@@ -320,20 +326,15 @@ class _Compiler:
                     if kind in valid:
                         continue
                     if kind is str:
-                        if item in valid:
+                        if item in valid or (search is not None and search(item) is not None):
                             continue
-                        search = patterns.get(key)
-                        if search is not None and search(item) is not None:
+                    elif bounds is not None and (kind is float or kind is int):
+                        low, high, above, below, floats = bounds
+                        # `item - item == 0.0` is false for NaN and the infinities: floats, not JSON numbers.
+                        in_range = low <= item <= high and above < item < below
+                        if in_range and (kind is int or (floats and item - item == 0.0)):
                             continue
-                    elif kind is float or kind is int:
-                        bounds = numbers.get(key)
-                        if bounds is not None:
-                            low, high, above, below, floats = bounds
-                            # `item - item == 0.0` is false for NaN and the infinities: floats, not JSON numbers.
-                            in_range = low <= item <= high and above < item < below
-                            if in_range and (kind is int or (floats and item - item == 0.0)):
-                                continue
-                    found = checks[key](item)
+                    found = check(item)
                     if found is None:
                         continue
                     for error in found:
