@@ -61,6 +61,45 @@ def _literal_values(value: str) -> tuple[str, ...] | None:
     return tuple(sorted(repr(item.value) for item in items if isinstance(item, ast.Constant)))
 
 
+class _LiteralSkeleton(ast.NodeTransformer):
+    """Replace every ``Literal[...]`` in an annotation by ``Literal``, collecting the values."""
+
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            self.values.update(_literal_values(ast.unparse(node)) or ())
+            return ast.Name(id="Literal", ctx=ast.Load())
+        return self.generic_visit(node)
+
+
+def literal_delta(old: str, new: str) -> tuple[list[str], list[str]] | None:
+    """``(added, removed)`` Literal values when two annotations differ only in them, else None."""
+    try:
+        trees = [ast.parse(text, mode="eval") for text in (old, new)]
+    except SyntaxError:
+        return None
+    skeletons = [_LiteralSkeleton(), _LiteralSkeleton()]
+    shapes = [ast.dump(skeleton.visit(tree)) for skeleton, tree in zip(skeletons, trees, strict=True)]
+    if shapes[0] != shapes[1]:
+        return None
+    before, after = skeletons[0].values, skeletons[1].values
+    return sorted(after - before), sorted(before - after)
+
+
+def _annotation(c: _Collector, path: str, where: str, old: str, new: str, **details: str) -> None:
+    delta = literal_delta(old, new)
+    if delta is None:
+        c.add("python-annotation-changed", "WARN", path, f"{where} changed type from `{old}` to `{new}`.", **details)
+        return
+    added, removed = delta
+    for value in added:
+        c.add("python-literal-value-added", "INFO", path, f"{where} accepts the new value {value}.", value=value, **details)
+    for value in removed:
+        c.add("python-literal-value-removed", "ERR", path, f"{where} no longer accepts {value}.", value=value, **details)
+
+
 def _flatten(obj: Any, path: str, out: dict[str, Entry]) -> None:
     kind = obj.kind.value
     if kind == "module":
@@ -104,7 +143,7 @@ def _literal_all(value: Any) -> set[str] | None:
     return {str(n) for n in names} if isinstance(names, (list, tuple)) else None
 
 
-_SPEC_VERSION = re.compile(r"^SPEC_VERSION(?::[^=]*)? = (['\"])(?P<v>[^'\"]*)\\1$", re.MULTILINE)
+_SPEC_VERSION = re.compile(r"^SPEC_VERSION(?::[^=]*)? = (['\"])(?P<v>[^'\"]*)\1$", re.MULTILINE)
 
 
 def spec_version(root: Path) -> str:
@@ -163,8 +202,7 @@ def _compare_function(c: _Collector, path: str, old: Entry, new: Entry) -> None:
         elif bi != ai and "positional" in a.kind:
             c.add("python-parameter-moved", "WARN", path, f"The {where} moved from position {bi} to {ai}.", param=name)
         if b.annotation != a.annotation:
-            c.add("python-annotation-changed", "WARN", path,
-                  f"The {where} changed type from `{b.annotation}` to `{a.annotation}`.", param=name)  # fmt: skip
+            _annotation(c, path, f"The {where}", b.annotation, a.annotation, param=name)
         if b.default is not None and a.default is None:
             c.add("python-parameter-became-required", "ERR", path, f"The {where} lost its default.", param=name)
         elif b.default != a.default and b.default is not None:
@@ -177,8 +215,7 @@ def _compare_function(c: _Collector, path: str, old: Entry, new: Entry) -> None:
 
 def _compare_attribute(c: _Collector, path: str, old: Entry, new: Entry) -> None:
     if old.annotation != new.annotation:
-        c.add("python-annotation-changed", "WARN", path,
-              f"`{path}` changed type from `{old.annotation}` to `{new.annotation}`.")  # fmt: skip
+        _annotation(c, path, f"`{path}`", old.annotation, new.annotation)
     class_field = path.count(".") >= 2 and old.literal is None and new.literal is None
     if class_field and old.has_default and not new.has_default and old.annotation:
         c.add("python-attribute-became-required", "ERR", path, f"`{path}` lost its default: it is now required.")
@@ -189,12 +226,15 @@ def _compare_attribute(c: _Collector, path: str, old: Entry, new: Entry) -> None
             c.add("python-literal-value-removed", "ERR", path, f"`{path}` no longer accepts {value}.", value=value)
 
 
-def diff_surfaces(roots: Sequence[tuple[Path, Path]], *, packages: Iterable[str] = PACKAGES) -> Report:
+def diff_surfaces(
+    roots: Sequence[tuple[Path, Path]], *, packages: Iterable[str] = PACKAGES, labels: tuple[str, str] | None = None
+) -> Report:
     """Compare the public API found under each ``(old_root, new_root)`` pair.
 
     Args:
         roots: folder pairs holding the packages (a ``generated/`` and optionally a ``src/`` pair).
         packages: the package names to look for under each root.
+        labels: how the report names the two sides (default: the folders).
 
     Returns:
         A report of kind ``surface``; every change is ERR, WARN or INFO for a caller of the package.
@@ -229,11 +269,12 @@ def diff_surfaces(roots: Sequence[tuple[Path, Path]], *, packages: Iterable[str]
             _compare_attribute(c, path, before, after)
         elif before.kind == "class" and before.bases != after.bases:
             c.add("python-class-bases-changed", "WARN", path, f"The bases of `{path}` changed.")
-    labels = [(str(a), str(b)) for a, b in roots]
+    if labels is None:
+        labels = (" + ".join(str(a) for a, _ in roots), " + ".join(str(b) for _, b in roots))
     return Report(
         kind="surface",
-        base=Side(" + ".join(a for a, _ in labels), spec_version(roots[0][0])),
-        revision=Side(" + ".join(b for _, b in labels), spec_version(roots[0][1])),
+        base=Side(labels[0], spec_version(roots[0][0])),
+        revision=Side(labels[1], spec_version(roots[0][1])),
         profile="client",
         changes=ordered(c.changes),
     )
