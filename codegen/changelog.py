@@ -98,8 +98,9 @@ def prepend_entry(text: str, entry: dict[str, list[str]]) -> str:
     start = next((i for i, line in enumerate(lines) if line.strip().lower() == "## [unreleased]"), None)
     if start is None:
         first = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
-        lines[first:first] = ["## [Unreleased]", ""]
-        start = first
+        gap = [""] if first > 0 and lines[first - 1].strip() else []
+        lines[first:first] = [*gap, "## [Unreleased]", ""]
+        start = first + len(gap)
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     block = lines[start + 1 : end]
     preamble: list[str] = []
