@@ -34,14 +34,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("base", metavar="BASE")
     diff.add_argument("revision", metavar="REVISION")
-    diff.add_argument("--surface", action="store_true", help="BASE and REVISION are generated/ folders: diff the Python API")
-    diff.add_argument("--src", nargs=2, type=Path, metavar=("OLD_SRC", "NEW_SRC"), help="with --surface: also diff these src/ folders")
-    diff.add_argument("--profile", choices=("client", "wire"), default="client", help="client (default): effect on callers of the generated client; wire: oasdiff's levels")
+    diff.add_argument(
+        "--surface", action="store_true", help="BASE and REVISION are generated/ folders: diff the Python API"
+    )
+    diff.add_argument(
+        "--src", nargs=2, type=Path, metavar=("OLD_SRC", "NEW_SRC"), help="with --surface: also diff these src/ folders"
+    )
+    diff.add_argument(
+        "--profile",
+        choices=("client", "wire"),
+        default="client",
+        help="client (default): effect on callers of the generated client; wire: oasdiff's levels",
+    )
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    diff.add_argument("--fail-on", choices=("ERR", "WARN", "INFO"), help="exit 1 when a change at or above this level exists")
-    diff.add_argument("--include-docs", action="store_true", help="also report description, example and x- extension changes")
+    diff.add_argument(
+        "--fail-on", choices=("ERR", "WARN", "INFO"), help="exit 1 when a change at or above this level exists"
+    )
+    diff.add_argument(
+        "--include-docs", action="store_true", help="also report description, example and x- extension changes"
+    )
 
-    update = commands.add_parser("update", help="vendor new page(s)/spec(s), patch, regenerate, diff, write CHANGELOG.md")
+    update = commands.add_parser(
+        "update", help="vendor new page(s)/spec(s), patch, regenerate, diff, write CHANGELOG.md"
+    )
     update.add_argument("pages", nargs="+", type=Path, metavar="PAGE_OR_SPEC")
     update.add_argument("--report", type=Path, help="also write the Markdown report here (e.g. a PR body)")
     update.add_argument("--json", type=Path, help="also write the JSON report here")

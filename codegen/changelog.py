@@ -36,11 +36,11 @@ def describe(change: Change) -> tuple[str, str]:
         return "Added", f"Added enum value {_value(change)} to {target}"
     if rule.endswith("enum-value-removed"):
         return "Removed", f"Removed enum value {_value(change)} from {target}"
-    if rule == "new-optional-request-property" or rule.startswith("response-") and rule.endswith("-property-added"):
+    if rule == "new-optional-request-property" or (rule.startswith("response-") and rule.endswith("-property-added")):
         return "Added", f"Added {target}"
     if rule.startswith("new-required-request-property"):
         return "Changed", f"Added {target}, which is required"
-    if rule == "request-property-removed" or rule.endswith("-property-removed") and rule.startswith("response-"):
+    if rule == "request-property-removed" or (rule.endswith("-property-removed") and rule.startswith("response-")):
         return "Removed", f"Removed {target}"
     if rule.endswith("-property-became-required") or rule.endswith("-property-became-optional"):
         return "Changed", f"{target} is now {rule.rsplit('-', 1)[1]}"
@@ -81,9 +81,13 @@ def changelog_entry(changes: Sequence[Change], *, old_version: str, new_version:
         entry.setdefault(section, []).append((not breaking, bullet))
     if not entry and old_version == new_version:
         return {}
-    version = f"Regenerated from HeyGen's spec {new_version}" + (f" (was {old_version})" if old_version != new_version else "")
+    version = f"Regenerated from HeyGen's spec {new_version}" + (
+        f" (was {old_version})" if old_version != new_version else ""
+    )
     entry.setdefault("Changed", []).insert(0, (False, version + ("" if changes else "; no API changes")))
-    return {name: [bullet for _, bullet in sorted(entry[name], key=lambda x: x[0])] for name in SECTIONS if name in entry}
+    return {
+        name: [bullet for _, bullet in sorted(entry[name], key=lambda x: x[0])] for name in SECTIONS if name in entry
+    }
 
 
 def prepend_entry(text: str, entry: dict[str, list[str]]) -> str:

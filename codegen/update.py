@@ -116,8 +116,13 @@ def run(pages: Sequence[Path], *, layout: Layout = REPO, changelog: Path = CHANG
             raise CodegenError(f"update stopped, openapi/, generated/ and CHANGELOG.md are untouched: {exc}") from None
         old_patched = load_document(layout.patched)
         new_patched = json.loads(outputs.patched_text)
-        spec = diff_documents(old_patched, new_patched, profile="client", base_label="current openapi/",
-                              revision_label=", ".join(p.name for p in pages))  # fmt: skip
+        spec = diff_documents(
+            old_patched,
+            new_patched,
+            profile="client",
+            base_label="current openapi/",
+            revision_label=", ".join(p.name for p in pages),
+        )
         surface = diff_surfaces([(layout.generated, outputs.generated)], labels=("generated/", "regenerated"))
         old_version = str(old_patched.get("info", {}).get("version", ""))
         new_version = str(new_patched.get("info", {}).get("version", ""))

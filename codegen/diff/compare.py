@@ -47,8 +47,8 @@ class Ctx:
 
 
 def _show(value: Any) -> str:
-    return f"`{value}`" if isinstance(value, str) else f"`{canonical(value)}`".replace('{"$bool": ', "").replace(
-        "}`", "`"
+    return (
+        f"`{value}`" if isinstance(value, str) else f"`{canonical(value)}`".replace('{"$bool": ', "").replace("}`", "`")
     )
 
 
@@ -104,7 +104,7 @@ class Comparer:
         bv, rv = view(self.base, b), view(self.rev, r)
         bclass = pascal(b.component) if b.component else ctx.bname
         rclass = pascal(r.component) if r.component else ctx.rname
-        self._names(ctx, b, r, bv, rv, bclass, rclass)
+        self._names(ctx, b=b, r=r, bv=bv, rv=rv, bclass=bclass, rclass=rclass)
         if self.include_docs:
             self._docs(ctx.operation, b, r)
         if bool(bv.union) != bool(rv.union):
@@ -122,7 +122,7 @@ class Comparer:
             child = replace(ctx, label=f"{ctx.label}[]" if ctx.scope != "body" else "[]", bname=bclass + "Item")
             self.schema(replace(child, rname=rclass + "Item"), Node(*bv.items), Node(*rv.items))
 
-    def _names(self, ctx: Ctx, b: Node, r: Node, bv: View, rv: View, bclass: str, rclass: str) -> None:
+    def _names(self, ctx: Ctx, *, b: Node, r: Node, bv: View, rv: View, bclass: str, rclass: str) -> None:
         if not (bv.makes_class and rv.makes_class and bclass and rclass) or bclass == rclass:
             return
         if b.component and r.component:
@@ -149,11 +149,22 @@ class Comparer:
         new = rv.union or "/".join(sorted(rv.types)) or "any"
         if rv.union and ctx.scope == "body":
             text = f"The {ctx.label} became a {new} of {len(rv.arms)} variants."
-            self.emit(f"{ctx.direction}-body-wrapped-in-one-of", direction=ctx.direction, operation=ctx.operation,
-                      path=ptr, text=text, details={"to": new})  # fmt: skip
+            self.emit(
+                f"{ctx.direction}-body-wrapped-in-one-of",
+                direction=ctx.direction,
+                operation=ctx.operation,
+                path=ptr,
+                text=text,
+                details={"to": new},
+            )
             return
-        self.at(ctx, "type-changed", ptr, f"The type of {ctx.where} changed from {old} to {new}.",
-                details={"from": old, "to": new})  # fmt: skip
+        self.at(
+            ctx,
+            "type-changed",
+            ptr,
+            f"The type of {ctx.where} changed from {old} to {new}.",
+            details={"from": old, "to": new},
+        )
 
     def _arm_keys(self, doc: Doc, v: View, cls: str) -> dict[str, tuple[Node, str, frozenset[str]]]:
         """Key each union arm by its tag (``type=avatar``), else its component, title or shape."""
@@ -211,12 +222,23 @@ class Comparer:
         target = ctx.owner + "." + ctx.attribute if ctx.owner and ctx.attribute else (rclass or ctx.label)
         for key in sorted(barms.keys() - pairs.keys()):
             node, display, _ = barms[key]
-            self.at(ctx, f"{kind}-removed", node.ptr, f"Removed variant `{display}` ({key}) from {ctx.where}.",
-                    details={"variant": key}, owner=target.split(".")[0])  # fmt: skip
+            self.at(
+                ctx,
+                f"{kind}-removed",
+                node.ptr,
+                f"Removed variant `{display}` ({key}) from {ctx.where}.",
+                details={"variant": key},
+                owner=target.split(".")[0],
+            )
         for key in sorted(rarms.keys() - set(pairs.values())):
             node, display, _ = rarms[key]
-            self.at(ctx, f"{kind}-added", node.ptr, f"Added variant `{display}` ({key}) to {ctx.where}.",
-                    details={"variant": key, "class": display, "target": target})  # fmt: skip
+            self.at(
+                ctx,
+                f"{kind}-added",
+                node.ptr,
+                f"Added variant `{display}` ({key}) to {ctx.where}.",
+                details={"variant": key, "class": display, "target": target},
+            )
         for bkey, rkey in sorted(pairs.items()):
             (bn, bdisplay, _), (rn, rdisplay, _) = barms[bkey], rarms[rkey]
             self.schema(replace(ctx, bname=bdisplay, rname=rdisplay), bn, rn)
@@ -224,18 +246,29 @@ class Comparer:
     def _types(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         bt, rt = bv.types, rv.types
         request = ctx.direction == "request"
-        if bt != rt and (bt and rt or (request and not bt) or (not request and not rt)):
+        if bt != rt and ((bt and rt) or (request and not bt) or (not request and not rt)):
             wider = bool(bt) and (not rt or bt <= rt or (bt == {"integer"} and "number" in rt))
             kind = "type-generalized" if request and wider else "type-changed"
             old, new = "/".join(sorted(bt)) or "any", "/".join(sorted(rt)) or "any"
-            self.at(ctx, kind, ptr, f"The type of {ctx.where} changed from {old} to {new}.",
-                    details={"from": old, "to": new})  # fmt: skip
+            self.at(
+                ctx,
+                kind,
+                ptr,
+                f"The type of {ctx.where} changed from {old} to {new}.",
+                details={"from": old, "to": new},
+            )
         elif bt and bt == rt and bv.format != rv.format:
             kind = "type-generalized" if request and not rv.format else "type-changed"
             python_type_changes = bool({bv.format, rv.format} & PY_TYPED_FORMATS)
             old, new = bv.format or "no format", rv.format or "no format"
-            self.at(ctx, kind, ptr, f"The format of {ctx.where} changed from {old} to {new}.",
-                    details={"from": old, "to": new}, client_level=None if python_type_changes else "INFO")  # fmt: skip
+            self.at(
+                ctx,
+                kind,
+                ptr,
+                f"The format of {ctx.where} changed from {old} to {new}.",
+                details={"from": old, "to": new},
+                client_level=None if python_type_changes else "INFO",
+            )
 
     def _nullable(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         if bv.nullable != rv.nullable:
@@ -253,11 +286,22 @@ class Comparer:
         new = {canonical(v): v for v in rv.enum}
         open_enum = "INFO" if rv.extensible_enum and ctx.direction == "response" else None
         for key in sorted(new.keys() - old.keys()):
-            self.at(ctx, "enum-value-added", ptr, f"Added enum value {_show(new[key])} to {ctx.where}.",
-                    details={"value": key}, client_level=open_enum)  # fmt: skip
+            self.at(
+                ctx,
+                "enum-value-added",
+                ptr,
+                f"Added enum value {_show(new[key])} to {ctx.where}.",
+                details={"value": key},
+                client_level=open_enum,
+            )
         for key in sorted(old.keys() - new.keys()):
-            self.at(ctx, "enum-value-removed", ptr, f"Removed enum value {_show(old[key])} from {ctx.where}.",
-                    details={"value": key})  # fmt: skip
+            self.at(
+                ctx,
+                "enum-value-removed",
+                ptr,
+                f"Removed enum value {_show(old[key])} from {ctx.where}.",
+                details={"value": key},
+            )
 
     def _default(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         old = canonical(bv.default[0]) if bv.default else None
@@ -285,7 +329,7 @@ class Comparer:
         for name in sorted(bv.properties.keys() | rv.properties.keys()):
             label = name if ctx.scope == "body" else f"{ctx.label}.{name}"
             attribute = python_name(name)
-            sdk = {"owner": rclass or bclass, "attribute": attribute}
+            owner = rclass or bclass
             shown = f"`{label}`" + (f" ({rclass or bclass}.{attribute})" if rclass or bclass else "")
             d = {"property": name}
             if name not in rv.properties:
@@ -297,7 +341,16 @@ class Comparer:
                 else:
                     rule = "response-optional-property-removed"
                 text = f"Removed {ctx.direction} property {shown}."
-                self.emit(rule, direction=ctx.direction, operation=ctx.operation, path=ptr, text=text, details=d, **sdk)
+                self.emit(
+                    rule,
+                    direction=ctx.direction,
+                    operation=ctx.operation,
+                    path=ptr,
+                    text=text,
+                    details=d,
+                    owner=owner,
+                    attribute=attribute,
+                )
                 continue
             value, ptr = rv.properties[name]
             required = name in rv.required
@@ -311,26 +364,59 @@ class Comparer:
                     rule = f"response-{'required' if required else 'optional'}-property-added"
                 what = "required" if required else "optional"
                 text = f"Added {what} {ctx.direction} property {shown}."
-                self.emit(rule, direction=ctx.direction, operation=ctx.operation, path=ptr, text=text, details=d, **sdk)
+                self.emit(
+                    rule,
+                    direction=ctx.direction,
+                    operation=ctx.operation,
+                    path=ptr,
+                    text=text,
+                    details=d,
+                    owner=owner,
+                    attribute=attribute,
+                )
                 continue
             if required != (name in bv.required):
                 became = "required" if required else "optional"
                 text = f"The {ctx.direction} property {shown} became {became}."
-                self.emit(f"{ctx.direction}-property-became-{became}", direction=ctx.direction,
-                          operation=ctx.operation, path=ptr, text=text, details=d, **sdk)  # fmt: skip
-            child = Ctx(ctx.operation, ctx.direction, "property", label, bclass + pascal(name), rclass + pascal(name),
-                        owner=rclass or bclass, attribute=attribute)  # fmt: skip
+                self.emit(
+                    f"{ctx.direction}-property-became-{became}",
+                    direction=ctx.direction,
+                    operation=ctx.operation,
+                    path=ptr,
+                    text=text,
+                    details=d,
+                    owner=owner,
+                    attribute=attribute,
+                )
+            child = Ctx(
+                ctx.operation,
+                ctx.direction,
+                "property",
+                label,
+                bclass + pascal(name),
+                rclass + pascal(name),
+                owner=rclass or bclass,
+                attribute=attribute,
+            )
             self.schema(child, Node(*bv.properties[name]), Node(value, ptr))
 
     def _docs(self, operation: str, b: Node, r: Node) -> None:
         bval = b.value if isinstance(b.value, dict) else {}
         rval = r.value if isinstance(r.value, dict) else {}
-        keys = {k for k in bval.keys() | rval.keys() if k in DOC_KEYS or (k.startswith("x-") and k != "x-extensible-enum")}
+        keys = {
+            k for k in bval.keys() | rval.keys() if k in DOC_KEYS or (k.startswith("x-") and k != "x-extensible-enum")
+        }
         for key in sorted(keys):
             if canonical(bval.get(key)) != canonical(rval.get(key)):
                 where = pointer(r.ptr if key in rval else b.ptr, key)
-                self.emit("api-documentation-changed", direction="none", operation=operation, path=where,
-                          text=f"`{key}` changed at {where}.", details={"field": key})  # fmt: skip
+                self.emit(
+                    "api-documentation-changed",
+                    direction="none",
+                    operation=operation,
+                    path=where,
+                    text=f"`{key}` changed at {where}.",
+                    details={"field": key},
+                )
 
 
 def diff_documents(

@@ -41,8 +41,13 @@ def compare_operations(c: Comparer) -> None:
                 text = f"Removed {operation}" + (" (it was deprecated)." if deprecated else ".")
                 c.emit(rule, direction="none", operation=operation, path=ptr, text=text)
             elif method in rops and method not in bops:
-                c.emit("endpoint-added", direction="none", operation=operation, path=rops[method][1],
-                       text=f"Added {operation}.")  # fmt: skip
+                c.emit(
+                    "endpoint-added",
+                    direction="none",
+                    operation=operation,
+                    path=rops[method][1],
+                    text=f"Added {operation}.",
+                )
             elif method in bops:
                 _operation(c, operation, (bitem, bptr, *bops[method]), (ritem, rptr, *rops[method]))
     _components(c)
@@ -56,13 +61,22 @@ def _operation(c: Comparer, operation: str, b: tuple[Any, ...], r: tuple[Any, ..
     if bid != rid:
         if bid:
             text = f"The operationId of {operation} changed from `{bid}` to `{rid}`." if rid else ""
-            c.emit("api-operation-id-removed", path=pointer(rptr if rid else bptr, "operationId"),
-                   text=text or f"Removed operationId `{bid}` from {operation}.",
-                   details={"from": bid, "to": rid}, **none)  # fmt: skip
+            c.emit(
+                "api-operation-id-removed",
+                path=pointer(rptr if rid else bptr, "operationId"),
+                text=text or f"Removed operationId `{bid}` from {operation}.",
+                details={"from": bid, "to": rid},
+                **none,
+            )
         else:
-            c.emit("api-operation-id-added", path=pointer(rptr, "operationId"),
-                   text=f"Added operationId `{rid}` to {operation}.", details={"to": rid}, **none)  # fmt: skip
-    _tags(c, none, bop, rop, bptr, rptr)
+            c.emit(
+                "api-operation-id-added",
+                path=pointer(rptr, "operationId"),
+                text=f"Added operationId `{rid}` to {operation}.",
+                details={"to": rid},
+                **none,
+            )
+    _tags(c, none, bop=bop, rop=rop, bptr=bptr, rptr=rptr)
     if bool(bop.get("deprecated")) != bool(rop.get("deprecated")):
         rule = "endpoint-deprecated" if rop.get("deprecated") else "endpoint-reactivated"
         c.emit(rule, path=pointer(rptr, "deprecated"), text=f"{operation} was {rule.split('-')[1]}.", **none)
@@ -70,21 +84,33 @@ def _operation(c: Comparer, operation: str, b: tuple[Any, ...], r: tuple[Any, ..
         c._docs(operation, Node(bop, bptr), Node(rop, rptr))
     names = (pascal(bid or operation.lower()), pascal(rid or operation.lower()))
     _parameters(c, operation, names, (bitem, bitem_ptr, bop, bptr), (ritem, ritem_ptr, rop, rptr))
-    _request_body(c, operation, names, bop, bptr, rop, rptr)
-    _responses(c, operation, names, bop, bptr, rop, rptr)
+    _request_body(c, operation, names, bop=bop, bptr=bptr, rop=rop, rptr=rptr)
+    _responses(c, operation, names, bop=bop, bptr=bptr, rop=rop, rptr=rptr)
 
 
-def _tags(c: Comparer, none: dict[str, Any], bop: dict[str, Any], rop: dict[str, Any], bptr: str, rptr: str) -> None:
+def _tags(c: Comparer, none: dict[str, Any], *, bop: dict[str, Any], rop: dict[str, Any], bptr: str, rptr: str) -> None:
     btags = [str(t) for t in bop.get("tags") or []]
     rtags = [str(t) for t in rop.get("tags") or []]
     # openapi-python-client files an endpoint under its first tag (api/<tag>/), or api/default/.
     bmodule, rmodule = (btags or ["default"])[0], (rtags or ["default"])[0]
     for tag in sorted(set(btags) - set(rtags)):
-        c.emit("api-tag-removed", path=pointer(bptr, "tags"), text=f"Removed tag `{tag}` from {none['operation']}.",
-               details={"tag": tag}, client_level="ERR" if tag == bmodule != rmodule else "INFO", **none)  # fmt: skip
+        c.emit(
+            "api-tag-removed",
+            path=pointer(bptr, "tags"),
+            text=f"Removed tag `{tag}` from {none['operation']}.",
+            details={"tag": tag},
+            client_level="ERR" if tag == bmodule != rmodule else "INFO",
+            **none,
+        )
     for tag in sorted(set(rtags) - set(btags)):
-        c.emit("api-tag-added", path=pointer(rptr, "tags"), text=f"Added tag `{tag}` to {none['operation']}.",
-               details={"tag": tag}, client_level="ERR" if tag == rmodule != bmodule else "INFO", **none)  # fmt: skip
+        c.emit(
+            "api-tag-added",
+            path=pointer(rptr, "tags"),
+            text=f"Added tag `{tag}` to {none['operation']}.",
+            details={"tag": tag},
+            client_level="ERR" if tag == rmodule != bmodule else "INFO",
+            **none,
+        )
 
 
 def _params(doc: Doc, item: dict[str, Any], item_ptr: str, op: dict[str, Any], op_ptr: str) -> dict[Any, Any]:
@@ -105,26 +131,46 @@ def _parameters(c: Comparer, operation: str, names: tuple[str, str], b: tuple[An
         common: dict[str, Any] = {"direction": "request", "operation": operation, "attribute": attribute}
         d = {"in": where, "name": name}
         if key not in rparams:
-            c.emit("request-parameter-removed", path=bparams[key][1], details=d,
-                   text=f"Removed {where} parameter `{name}` from {operation}.", **common)  # fmt: skip
+            c.emit(
+                "request-parameter-removed",
+                path=bparams[key][1],
+                details=d,
+                text=f"Removed {where} parameter `{name}` from {operation}.",
+                **common,
+            )
             continue
         rvalue, rptr = rparams[key]
         required = rvalue.get("required") is True
         if key not in bparams:
             rule = "new-required-request-parameter" if required else "new-optional-request-parameter"
             what = "required" if required else "optional"
-            c.emit(rule, path=rptr, details=d, text=f"Added {what} {where} parameter `{name}` to {operation}.",
-                   **common)  # fmt: skip
+            c.emit(
+                rule, path=rptr, details=d, text=f"Added {what} {where} parameter `{name}` to {operation}.", **common
+            )
             continue
         bvalue, bptr = bparams[key]
         if required != (bvalue.get("required") is True):
             became = "required" if required else "optional"
-            c.emit(f"request-parameter-became-{became}", path=pointer(rptr, "required"), details=d,
-                   text=f"The {where} parameter `{name}` of {operation} became {became}.", **common)  # fmt: skip
+            c.emit(
+                f"request-parameter-became-{became}",
+                path=pointer(rptr, "required"),
+                details=d,
+                text=f"The {where} parameter `{name}` of {operation} became {became}.",
+                **common,
+            )
         if "schema" in bvalue and "schema" in rvalue:
-            ctx = Ctx(operation, "request", "parameter", name, names[0] + pascal(name), names[1] + pascal(name),
-                      attribute=attribute)  # fmt: skip
-            c.schema(ctx, Node(bvalue["schema"], pointer(bptr, "schema")), Node(rvalue["schema"], pointer(rptr, "schema")))
+            ctx = Ctx(
+                operation,
+                "request",
+                "parameter",
+                name,
+                names[0] + pascal(name),
+                names[1] + pascal(name),
+                attribute=attribute,
+            )
+            c.schema(
+                ctx, Node(bvalue["schema"], pointer(bptr, "schema")), Node(rvalue["schema"], pointer(rptr, "schema"))
+            )
 
 
 def _content(value: Any) -> dict[str, Any]:
@@ -132,7 +178,9 @@ def _content(value: Any) -> dict[str, Any]:
     return content if isinstance(content, dict) else {}
 
 
-def _request_body(c: Comparer, operation: str, names: tuple[str, str], bop: Any, bptr: str, rop: Any, rptr: str) -> None:
+def _request_body(
+    c: Comparer, operation: str, names: tuple[str, str], *, bop: Any, bptr: str, rop: Any, rptr: str
+) -> None:
     common: dict[str, Any] = {"direction": "request", "operation": operation}
     bbody, bbptr = _deref_value(c.base, bop.get("requestBody"), pointer(bptr, "requestBody"))
     rbody, rbptr = _deref_value(c.rev, rop.get("requestBody"), pointer(rptr, "requestBody"))
@@ -148,26 +196,45 @@ def _request_body(c: Comparer, operation: str, names: tuple[str, str], bop: Any,
         return
     if required != (bbody.get("required") is True):
         became = "required" if required else "optional"
-        c.emit(f"request-body-became-{became}", path=pointer(rbptr, "required"),
-               text=f"The request body of {operation} became {became}.", **common)  # fmt: skip
+        c.emit(
+            f"request-body-became-{became}",
+            path=pointer(rbptr, "required"),
+            text=f"The request body of {operation} became {became}.",
+            **common,
+        )
     bcontent, rcontent = _content(bbody), _content(rbody)
     for media in sorted(bcontent.keys() | rcontent.keys()):
         d = {"media_type": media}
         if media not in rcontent:
-            c.emit("request-body-media-type-removed", path=pointer(bbptr, "content", media), details=d,
-                   text=f"{operation} no longer accepts a `{media}` request body.", **common)  # fmt: skip
+            c.emit(
+                "request-body-media-type-removed",
+                path=pointer(bbptr, "content", media),
+                details=d,
+                text=f"{operation} no longer accepts a `{media}` request body.",
+                **common,
+            )
         elif media not in bcontent:
-            c.emit("request-body-media-type-added", path=pointer(rbptr, "content", media), details=d,
-                   text=f"{operation} now accepts a `{media}` request body.", **common)  # fmt: skip
+            c.emit(
+                "request-body-media-type-added",
+                path=pointer(rbptr, "content", media),
+                details=d,
+                text=f"{operation} now accepts a `{media}` request body.",
+                **common,
+            )
         elif isinstance(bcontent[media], dict) and isinstance(rcontent[media], dict):
             bschema, rschema = bcontent[media].get("schema"), rcontent[media].get("schema")
             if bschema is not None and rschema is not None:
                 ctx = Ctx(operation, "request", "body", "request body", names[0] + "Body", names[1] + "Body")
-                c.schema(ctx, Node(bschema, pointer(bbptr, "content", media, "schema")),
-                         Node(rschema, pointer(rbptr, "content", media, "schema")))  # fmt: skip
+                c.schema(
+                    ctx,
+                    Node(bschema, pointer(bbptr, "content", media, "schema")),
+                    Node(rschema, pointer(rbptr, "content", media, "schema")),
+                )
 
 
-def _responses(c: Comparer, operation: str, names: tuple[str, str], bop: Any, bptr: str, rop: Any, rptr: str) -> None:
+def _responses(
+    c: Comparer, operation: str, names: tuple[str, str], *, bop: Any, bptr: str, rop: Any, rptr: str
+) -> None:
     common: dict[str, Any] = {"direction": "response", "operation": operation}
     bresp = bop.get("responses") if isinstance(bop.get("responses"), dict) else {}
     rresp = rop.get("responses") if isinstance(rop.get("responses"), dict) else {}
@@ -177,12 +244,22 @@ def _responses(c: Comparer, operation: str, names: tuple[str, str], bop: Any, bp
         bkey = next((k for k in bresp if str(k) == status), None)
         rkey = next((k for k in rresp if str(k) == status), None)
         if rkey is None:
-            c.emit(f"response-{kind}-status-removed", path=pointer(bptr, "responses", status), details=d,
-                   text=f"Removed the {status} response of {operation}.", **common)  # fmt: skip
+            c.emit(
+                f"response-{kind}-status-removed",
+                path=pointer(bptr, "responses", status),
+                details=d,
+                text=f"Removed the {status} response of {operation}.",
+                **common,
+            )
             continue
         if bkey is None:
-            c.emit(f"response-{kind}-status-added", path=pointer(rptr, "responses", status), details=d,
-                   text=f"Added a {status} response to {operation}.", **common)  # fmt: skip
+            c.emit(
+                f"response-{kind}-status-added",
+                path=pointer(rptr, "responses", status),
+                details=d,
+                text=f"Added a {status} response to {operation}.",
+                **common,
+            )
             continue
         bval, bvptr = _deref_value(c.base, bresp[bkey], pointer(bptr, "responses", status))
         rval, rvptr = _deref_value(c.rev, rresp[rkey], pointer(rptr, "responses", status))
@@ -190,19 +267,38 @@ def _responses(c: Comparer, operation: str, names: tuple[str, str], bop: Any, bp
         for media in sorted(bcontent.keys() | rcontent.keys()):
             dm = {"status": status, "media_type": media}
             if media not in rcontent:
-                c.emit("response-media-type-removed", path=pointer(bvptr, "content", media), details=dm,
-                       text=f"The {status} response of {operation} no longer has a `{media}` body.", **common)  # fmt: skip
+                c.emit(
+                    "response-media-type-removed",
+                    path=pointer(bvptr, "content", media),
+                    details=dm,
+                    text=f"The {status} response of {operation} no longer has a `{media}` body.",
+                    **common,
+                )
             elif media not in bcontent:
-                c.emit("response-media-type-added", path=pointer(rvptr, "content", media), details=dm,
-                       text=f"The {status} response of {operation} now has a `{media}` body.", **common)  # fmt: skip
+                c.emit(
+                    "response-media-type-added",
+                    path=pointer(rvptr, "content", media),
+                    details=dm,
+                    text=f"The {status} response of {operation} now has a `{media}` body.",
+                    **common,
+                )
             elif isinstance(bcontent[media], dict) and isinstance(rcontent[media], dict):
                 bschema, rschema = bcontent[media].get("schema"), rcontent[media].get("schema")
                 if bschema is not None and rschema is not None:
                     label = f"{status} response body"
-                    ctx = Ctx(operation, "response", "body", label, f"{names[0]}Response{status}",
-                              f"{names[1]}Response{status}")  # fmt: skip
-                    c.schema(ctx, Node(bschema, pointer(bvptr, "content", media, "schema")),
-                             Node(rschema, pointer(rvptr, "content", media, "schema")))  # fmt: skip
+                    ctx = Ctx(
+                        operation,
+                        "response",
+                        "body",
+                        label,
+                        f"{names[0]}Response{status}",
+                        f"{names[1]}Response{status}",
+                    )
+                    c.schema(
+                        ctx,
+                        Node(bschema, pointer(bvptr, "content", media, "schema")),
+                        Node(rschema, pointer(rvptr, "content", media, "schema")),
+                    )
 
 
 def _components(c: Comparer) -> None:
@@ -212,6 +308,12 @@ def _components(c: Comparer) -> None:
     for name in sorted(set(bschemas) - set(rschemas) - c._renamed):
         ptr = pointer("", "components", "schemas", name)
         makes_class = view(c.base, c.base.deref(Node(bschemas[name], ptr))).makes_class
-        c.emit("api-schema-removed", direction="none", operation="", path=ptr,
-               text=f"Removed component schema `{name}`" + (f" (class `{pascal(name)}`)." if makes_class else "."),
-               details={"name": name}, client_level="ERR" if makes_class else "INFO")  # fmt: skip
+        c.emit(
+            "api-schema-removed",
+            direction="none",
+            operation="",
+            path=ptr,
+            text=f"Removed component schema `{name}`" + (f" (class `{pascal(name)}`)." if makes_class else "."),
+            details={"name": name},
+            client_level="ERR" if makes_class else "INFO",
+        )

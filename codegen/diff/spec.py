@@ -50,9 +50,7 @@ def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
             raise CodegenError(f"{spec}: no such file (and not GITREF:PATH)")
         return read_definition(path)
     ref, inner = match.group("ref"), match.group("path")
-    result = subprocess.run(
-        ["git", "show", f"{ref}:{inner}"], cwd=where, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["git", "show", f"{ref}:{inner}"], cwd=where, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["git show failed"])[0]
         raise CodegenError(f"{spec}: cannot read from git: {reason}")

@@ -95,9 +95,18 @@ def _annotation(c: _Collector, path: str, where: str, old: str, new: str, **deta
         return
     added, removed = delta
     for value in added:
-        c.add("python-literal-value-added", "INFO", path, f"{where} accepts the new value {value}.", value=value, **details)
+        c.add(
+            "python-literal-value-added",
+            "INFO",
+            path,
+            f"{where} accepts the new value {value}.",
+            value=value,
+            **details,
+        )
     for value in removed:
-        c.add("python-literal-value-removed", "ERR", path, f"{where} no longer accepts {value}.", value=value, **details)
+        c.add(
+            "python-literal-value-removed", "ERR", path, f"{where} no longer accepts {value}.", value=value, **details
+        )
 
 
 def _flatten(obj: Any, path: str, out: dict[str, Entry]) -> None:
@@ -131,8 +140,9 @@ def _flatten(obj: Any, path: str, out: dict[str, Entry]) -> None:
     elif kind == "attribute":
         value = "" if obj.value is None else str(obj.value)
         literal = _literal_values(value) if "module-attribute" in obj.labels else None
-        out[path] = Entry("attribute", annotation=str(obj.annotation or ""), has_default=obj.value is not None,
-                          literal=literal)  # fmt: skip
+        out[path] = Entry(
+            "attribute", annotation=str(obj.annotation or ""), has_default=obj.value is not None, literal=literal
+        )
 
 
 def _literal_all(value: Any) -> set[str] | None:
@@ -188,17 +198,32 @@ def _compare_function(c: _Collector, path: str, old: Entry, new: Entry) -> None:
     for name in sorted(after.keys() - before.keys()):
         p = after[name][1]
         if p.default is None and p.kind not in ("variadic positional", "variadic keyword"):
-            c.add("python-parameter-added-required", "ERR", path, f"`{path}` has a new required parameter `{name}`.",
-                  param=name)  # fmt: skip
+            c.add(
+                "python-parameter-added-required",
+                "ERR",
+                path,
+                f"`{path}` has a new required parameter `{name}`.",
+                param=name,
+            )
         else:
-            c.add("python-parameter-added-optional", "INFO", path, f"`{path}` has a new optional parameter `{name}`.",
-                  param=name)  # fmt: skip
+            c.add(
+                "python-parameter-added-optional",
+                "INFO",
+                path,
+                f"`{path}` has a new optional parameter `{name}`.",
+                param=name,
+            )
     for name in sorted(before.keys() & after.keys()):
         (bi, b), (ai, a) = before[name], after[name]
         where = f"parameter `{name}` of `{path}`"
         if b.kind != a.kind:
-            c.add("python-parameter-kind-changed", "ERR", path, f"The {where} changed from {b.kind} to {a.kind}.",
-                  param=name)  # fmt: skip
+            c.add(
+                "python-parameter-kind-changed",
+                "ERR",
+                path,
+                f"The {where} changed from {b.kind} to {a.kind}.",
+                param=name,
+            )
         elif bi != ai and "positional" in a.kind:
             c.add("python-parameter-moved", "WARN", path, f"The {where} moved from position {bi} to {ai}.", param=name)
         if b.annotation != a.annotation:
@@ -206,11 +231,20 @@ def _compare_function(c: _Collector, path: str, old: Entry, new: Entry) -> None:
         if b.default is not None and a.default is None:
             c.add("python-parameter-became-required", "ERR", path, f"The {where} lost its default.", param=name)
         elif b.default != a.default and b.default is not None:
-            c.add("python-parameter-default-changed", "WARN", path,
-                  f"The default of {where} changed from `{b.default}` to `{a.default}`.", param=name)  # fmt: skip
+            c.add(
+                "python-parameter-default-changed",
+                "WARN",
+                path,
+                f"The default of {where} changed from `{b.default}` to `{a.default}`.",
+                param=name,
+            )
     if old.returns != new.returns:
-        c.add("python-return-annotation-changed", "WARN", path,
-              f"`{path}` now returns `{new.returns}` instead of `{old.returns}`.")  # fmt: skip
+        c.add(
+            "python-return-annotation-changed",
+            "WARN",
+            path,
+            f"`{path}` now returns `{new.returns}` instead of `{old.returns}`.",
+        )
 
 
 def _compare_attribute(c: _Collector, path: str, old: Entry, new: Entry) -> None:

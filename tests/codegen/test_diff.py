@@ -113,8 +113,10 @@ def test_fingerprint_ignores_text_and_level() -> None:
 def test_recursive_schema_and_dangling_refs_do_not_crash() -> None:
     node = {"type": "object", "properties": {"child": {"$ref": "#/components/schemas/Node"}, "n": {"type": "string"}}}
     body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}
-    disc = {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}], "discriminator": {
-        "propertyName": "type", "mapping": {"a": "#/components/schemas/Missing"}}}  # fmt: skip
+    disc = {
+        "oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}],
+        "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/Missing"}},
+    }
     base = {
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},

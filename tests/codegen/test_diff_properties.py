@@ -21,7 +21,9 @@ from codegen.diff.spec import load_side
 
 ROOT = Path(__file__).resolve().parents[2]
 # ../shared beside the repository; a git worktree one level deeper (wt/<branch>) finds it one more up.
-SHARED = next((p for p in (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared") if p.is_dir()), ROOT / ".." / "shared")
+SHARED = next(
+    (p for p in (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared") if p.is_dir()), ROOT / ".." / "shared"
+)
 CORPUS = SHARED / "corpus" / "heygen"
 SEED = SHARED / "seed" / "generate-studio-video.md"
 needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/heygen is not available")
@@ -30,7 +32,7 @@ needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/
 def corpus_specs() -> list[Path]:
     if not CORPUS.is_dir():
         return []
-    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".json", ".yaml")) + [SEED]
+    return [*sorted(p for p in CORPUS.rglob("*") if p.suffix in (".json", ".yaml")), SEED]
 
 
 @needs_shared

@@ -91,14 +91,22 @@ def test_page_that_breaks_a_patch_leaves_the_tree_untouched(repo: Path) -> None:
 
 
 def change(rule: str, level: str, owner: str, attribute: str, **details: str) -> Change:
-    return Change(rule, level, "request", "POST /v2/video/generate", "/p", "t", tuple(details.items()), owner, attribute)  # type: ignore[arg-type]
+    return Change(
+        rule, level, "request", "POST /v2/video/generate", "/p", "t", tuple(details.items()), owner, attribute
+    )  # type: ignore[arg-type]
 
 
 def test_changelog_entry_in_sdk_terms() -> None:
     changes = [
         change("request-property-removed", "ERR", "CreateVideoRequest", "folder_id"),
         change("request-property-enum-value-added", "INFO", "TextVoice", "emotion", value='"Whispering"'),
-        change("request-property-default-value-changed", "WARN", "CreateVideoRequest", "caption", **{"from": "false", "to": "true"}),
+        change(
+            "request-property-default-value-changed",
+            "WARN",
+            "CreateVideoRequest",
+            "caption",
+            **{"from": "false", "to": "true"},
+        ),
     ]
     expected = {
         "Added": ["Added enum value `Whispering` to `TextVoice.emotion`"],
