@@ -9,6 +9,7 @@ order, so the output does not depend on key order in either document.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,10 +47,12 @@ class Ctx:
         return f"{self.direction} {self.scope} `{self.label}`{sdk}"
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _show(value: Any) -> str:
-    return (
-        f"`{value}`" if isinstance(value, str) else f"`{canonical(value)}`".replace('{"$bool": ', "").replace("}`", "`")
-    )
+    return f"`{value}`" if isinstance(value, str) else f"`{_json(value)}`"
 
 
 class Comparer:
@@ -291,7 +294,7 @@ class Comparer:
                 "enum-value-added",
                 ptr,
                 f"Added enum value {_show(new[key])} to {ctx.where}.",
-                details={"value": key},
+                details={"value": _json(new[key])},
                 client_level=open_enum,
             )
         for key in sorted(old.keys() - new.keys()):
@@ -300,14 +303,14 @@ class Comparer:
                 "enum-value-removed",
                 ptr,
                 f"Removed enum value {_show(old[key])} from {ctx.where}.",
-                details={"value": key},
+                details={"value": _json(old[key])},
             )
 
     def _default(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
-        old = canonical(bv.default[0]) if bv.default else None
-        new = canonical(rv.default[0]) if rv.default else None
-        if old == new:
+        if [canonical(v) for v in bv.default] == [canonical(v) for v in rv.default]:
             return
+        old = _json(bv.default[0]) if bv.default else None
+        new = _json(rv.default[0]) if rv.default else None
         if old is None:
             kind, text = "default-value-added", f"Added default {_show(rv.default[0])} to {ctx.where}."
         elif new is None:

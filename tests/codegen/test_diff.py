@@ -129,3 +129,16 @@ def test_recursive_schema_and_dangling_refs_do_not_crash() -> None:
     assert [("request-property-became-nullable", "/components/schemas/Node/properties/n")] == [
         (c.id, c.path) for c in changes
     ]
+
+
+def test_default_change_reads_as_json_in_text_details_and_changelog() -> None:
+    from codegen.changelog import describe
+
+    base, revision = load_pair("request-property-default-value-changed")
+    (change,) = diff_documents(base, revision).changes
+    assert "The default of request property `caption` (CreateVideoRequest.caption) changed from `false` to `true`." == (
+        change.text
+    )
+    assert ("false", "true") == (change.detail("from"), change.detail("to"))
+    expected = ("Changed", "The server default of `CreateVideoRequest.caption` changed from `false` to `true`")
+    assert expected == describe(change)
