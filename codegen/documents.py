@@ -28,9 +28,7 @@ def parse_json(text: str, *, source: str) -> Any:
         raise ValueError(f"{name} is not JSON")
 
     try:
-        return json.loads(
-            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_no_constants
-        )
+        return json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_no_constants)
     except ValueError as exc:
         raise CodegenError(f"{source}: broken JSON: {exc}") from None
 
@@ -40,9 +38,7 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise CodegenError(
-                f"{path}: {size} bytes is over the {MAX_DOCUMENT_BYTES}-byte limit"
-            )
+            raise CodegenError(f"{path}: {size} bytes is over the {MAX_DOCUMENT_BYTES}-byte limit")
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CodegenError(f"{path}: cannot read: {exc.strerror}") from None

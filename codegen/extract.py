@@ -35,7 +35,7 @@ def definition_from_page(text: str, *, source: str) -> dict[str, Any]:
         if info in ("json", "openapi", "") and '"openapi"' in body:
             candidates.append(body)
     if not candidates:
-        raise CodegenError(f"{source}: no OpenAPI definition (no ```json block with an \"openapi\" key)")
+        raise CodegenError(f'{source}: no OpenAPI definition (no ```json block with an "openapi" key)')
     if len(candidates) > 1:
         raise CodegenError(f"{source}: {len(candidates)} OpenAPI definitions on one page; expected one")
     document = parse_json(candidates[0], source=source)
@@ -97,9 +97,8 @@ def merge(documents: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             into = merged["components"].setdefault(kind, {})
             for name, value in items.items():
                 if name in into and into[name] != value:
-                    raise CodegenError(
-                        f"conflict: components.{kind}.{name} differs between {component_owner[(kind, name)]} and {source}"
-                    )
+                    owner = component_owner[(kind, name)]
+                    raise CodegenError(f"conflict: components.{kind}.{name} differs between {owner} and {source}")
                 into.setdefault(name, value)
                 component_owner.setdefault((kind, name), source)
     if not merged["components"]:

@@ -125,8 +125,9 @@ def typeddict_spec(spec: dict[str, Any], class_names: dict[str, str]) -> dict[st
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
                     target = value.rsplit("/", 1)[1]
-                    value = f"#/components/schemas/{renamed.get(target, target)}"
-                result[key] = rewrite(value)
+                    result[key] = f"#/components/schemas/{renamed.get(target, target)}"
+                else:
+                    result[key] = rewrite(value)
             return result
         if isinstance(node, list):
             return [rewrite(item) for item in node]
@@ -168,9 +169,8 @@ def _run_openapi_python_client(spec_file: Path, out: Path) -> None:
 
 
 def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
-    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
-    from datamodel_code_generator import LiteralType
 
     try:
         code = generate(
@@ -264,7 +264,7 @@ def _iter_files(folder: Path) -> Iterator[Path]:
 
 def _ruff(*args: str, cwd: Path) -> None:
     command = [sys.executable, "-m", "ruff", *args, "--isolated", "--line-length", "120", "--target-version", "py310"]
-    result = subprocess.run(command + ["."], cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run([*command, "."], cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise CodegenError(f"ruff {args[0]} failed: {(result.stderr or result.stdout).strip().splitlines()[0]}")
 

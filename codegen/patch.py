@@ -117,11 +117,13 @@ def apply_action(document: dict[str, Any], action: Action) -> None:
         )
     if action.remove:
         # Delete array items from the highest index down so earlier indices stay valid.
-        for node in sorted(nodes, key=lambda n: n.location[-1] if isinstance(n.location[-1], int) else -1, reverse=True):
+        for node in sorted(
+            nodes, key=lambda n: n.location[-1] if isinstance(n.location[-1], int) else -1, reverse=True
+        ):
             parent = node.parent.value if node.parent else None
-            if isinstance(parent, dict):
-                del parent[node.location[-1]]
-            elif isinstance(parent, list) and isinstance(node.location[-1], int):
+            if isinstance(parent, list):
+                del parent[int(node.location[-1])]
+            elif isinstance(parent, dict):
                 del parent[node.location[-1]]
             else:
                 raise CodegenError(f"{action.where}: cannot remove the document root")

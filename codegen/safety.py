@@ -35,7 +35,9 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _check_name(kind: str, name: Any, where: tuple[str | int, ...], problems: list[str], pattern: re.Pattern[str] = _NAME) -> None:
+def _check_name(
+    kind: str, name: Any, where: tuple[str | int, ...], problems: list[str], pattern: re.Pattern[str] = _NAME
+) -> None:
     if not isinstance(name, str) or len(name) > MAX_NAME_LENGTH or not pattern.fullmatch(name):
         problems.append(f"unsafe {kind} {str(name)[:60]!r} at {_pointer(where)}")
 
@@ -48,8 +50,12 @@ def _walk(node: Any, where: tuple[str | int, ...], problems: list[str], counter:
         raise CodegenError(f"document nests deeper than {MAX_DEPTH} levels at {_pointer(where[:8])}...")
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("$ref", "$dynamicRef", "$recursiveRef") and not (isinstance(value, str) and value.startswith("#")):
-                problems.append(f"external reference {str(value)[:80]!r} at {_pointer(where)} (only '#/...' is allowed)")
+            if key in ("$ref", "$dynamicRef", "$recursiveRef") and not (
+                isinstance(value, str) and value.startswith("#")
+            ):
+                problems.append(
+                    f"external reference {str(value)[:80]!r} at {_pointer(where)} (only '#/...' is allowed)"
+                )
             if key == "properties" and isinstance(value, dict):
                 for name in value:
                     _check_name("property name", name, (*where, key, name), problems)

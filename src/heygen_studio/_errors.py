@@ -1,21 +1,21 @@
 """Every error heygen_studio raises, under one base class.
 
-    HeyGenError
-    ├── RequestValidationError (also ValueError): the payload breaks the spec; nothing was sent
-    ├── APIStatusError: HeyGen answered with an error status
-    │   ├── BadRequestError            400
-    │   ├── AuthenticationError        401
-    │   ├── PermissionDeniedError      403
-    │   ├── NotFoundError              404
-    │   ├── ConflictError              409
-    │   ├── UnprocessableEntityError   422
-    │   ├── RateLimitError             429
-    │   └── InternalServerError        5xx
-    ├── APIConnectionError: the request surely never reached HeyGen
-    ├── OutcomeUnknownError: the request may have reached HeyGen, and no answer came
-    └── APIResponseValidationError: a 2xx whose body is not what the spec says
+HeyGenError
+├── RequestValidationError (also ValueError): the payload breaks the spec; nothing was sent
+├── APIStatusError: HeyGen answered with an error status
+│   ├── BadRequestError            400
+│   ├── AuthenticationError        401
+│   ├── PermissionDeniedError      403
+│   ├── NotFoundError              404
+│   ├── ConflictError              409
+│   ├── UnprocessableEntityError   422
+│   ├── RateLimitError             429
+│   └── InternalServerError        5xx
+├── APIConnectionError: the request surely never reached HeyGen
+├── OutcomeUnknownError: the request may have reached HeyGen, and no answer came
+└── APIResponseValidationError: a 2xx whose body is not what the spec says
 
-    HeyGenWarning (UserWarning): a problem reported instead of raised (``strict=False``)
+HeyGenWarning (UserWarning): a problem reported instead of raised (``strict=False``)
 """
 
 from __future__ import annotations
