@@ -16,6 +16,7 @@ from typing import Any
 from codegen.diff.changes import Change, Report, Side, ordered
 from codegen.diff.rules import Direction, Level, Profile, level_of
 from codegen.diff.spec import Doc, Node, View, canonical, pascal, pointer, python_name, view
+from codegen.diff.unions import arm_keys, pair_leftovers
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Formats openapi-python-client maps to a different Python type than the plain JSON type.
@@ -169,59 +170,10 @@ class Comparer:
             details={"from": old, "to": new},
         )
 
-    def _arm_keys(self, doc: Doc, v: View, cls: str) -> dict[str, tuple[Node, str, frozenset[str]]]:
-        """Key each union arm by its tag (``type=avatar``), else its component, title or shape."""
-        keys: dict[str, tuple[Node, str, frozenset[str]]] = {}
-        for index, (value, ptr) in enumerate(v.arms):
-            node = doc.deref(Node(value, ptr))
-            arm = view(doc, node)
-            tag_name = v.discriminator or "type"
-            tag_schema = arm.properties.get(tag_name)
-            tag = view(doc, doc.deref(Node(*tag_schema))).enum if tag_schema else None
-            if tag is not None and len(tag) == 1:
-                key = f"{tag_name}={tag[0]}"
-            elif node.component:
-                key = f"ref:{node.component}"
-            elif isinstance(node.value, dict) and node.value.get("title"):
-                key = f"title:{node.value['title']}"
-            else:
-                key = f"arm:{'/'.join(sorted(arm.types)) or 'any'}"
-            while key in keys:
-                key += "'"
-            display = pascal(node.component) if node.component else f"{cls}Type{index}"
-            keys[key] = (node, display, frozenset(arm.properties))
-        return keys
-
-    @staticmethod
-    def _pair_leftovers(
-        barms: dict[str, tuple[Node, str, frozenset[str]]], rarms: dict[str, tuple[Node, str, frozenset[str]]]
-    ) -> dict[str, str]:
-        """Pair arms no key matched by their property names (Jaccard >= 0.5).
-
-        Real specs carry discriminator mappings whose targets were never
-        published, and arms whose tag is only in prose, so arms often have no
-        usable key; their property sets still say which arm became which.
-        """
-        left = sorted(barms.keys() - rarms.keys())
-        right = sorted(rarms.keys() - barms.keys())
-        pairs: dict[str, str] = {}
-        for bkey in left:
-            bprops = barms[bkey][2]
-            scored = []
-            for rkey in right:
-                rprops = rarms[rkey][2]
-                union = bprops | rprops
-                scored.append((len(bprops & rprops) / len(union) if union else 1.0, rkey))
-            best = max(scored, key=lambda item: (item[0], [-ord(ch) for ch in item[1]]), default=None)
-            if best is not None and best[0] >= 0.5:
-                pairs[bkey] = best[1]
-                right.remove(best[1])
-        return pairs
-
     def _arms(self, ctx: Ctx, bv: View, rv: View, bclass: str, rclass: str) -> None:
         kind = "one-of" if rv.union == "oneOf" else "any-of"
-        barms, rarms = self._arm_keys(self.base, bv, bclass), self._arm_keys(self.rev, rv, rclass)
-        pairs = {key: key for key in barms.keys() & rarms.keys()} | self._pair_leftovers(barms, rarms)
+        barms, rarms = arm_keys(self.base, bv, bclass), arm_keys(self.rev, rv, rclass)
+        pairs = {key: key for key in barms.keys() & rarms.keys()} | pair_leftovers(barms, rarms)
         target = ctx.owner + "." + ctx.attribute if ctx.owner and ctx.attribute else (rclass or ctx.label)
         for key in sorted(barms.keys() - pairs.keys()):
             node, display, _ = barms[key]
