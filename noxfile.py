@@ -19,6 +19,13 @@ def generate(session: nox.Session) -> None:
     session.run("python", "-m", "codegen", "generate")
 
 
+@nox.session(default=False)
+def update(session: nox.Session) -> None:
+    """Vendor new docs page(s)/spec(s), patch, regenerate, diff and write CHANGELOG.md: `nox -s update -- PAGE...`."""
+    session.install("-e", ".[codegen]")
+    session.run("python", "-m", "codegen", "update", *session.posargs)
+
+
 @nox.session
 def verify(session: nox.Session) -> None:
     """Fail if openapi/ or generated/ differ from what `nox -s generate` writes."""

@@ -1,4 +1,4 @@
-"""Command line for the pipeline: ``python -m codegen {extract,patch,generate,verify,diff}``."""
+"""Command line for the pipeline: ``python -m codegen {extract,patch,generate,verify,diff,update}``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,60 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="fail (exit 1) if committed outputs differ from a fresh run")
     verify.add_argument("--no-cache", action="store_true", help="always regenerate, ignoring the fast path")
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two specs (file, docs page or GITREF:PATH), or two generated trees with --surface",
+        description="Exit 1 when a change at or above --fail-on exists, 2 when an input cannot be read.",
+    )
+    diff.add_argument("base", metavar="BASE")
+    diff.add_argument("revision", metavar="REVISION")
+    diff.add_argument(
+        "--surface", action="store_true", help="BASE and REVISION are generated/ folders: diff the Python API"
+    )
+    diff.add_argument(
+        "--src", nargs=2, type=Path, metavar=("OLD_SRC", "NEW_SRC"), help="with --surface: also diff these src/ folders"
+    )
+    diff.add_argument(
+        "--profile",
+        choices=("client", "wire"),
+        default="client",
+        help="client (default): effect on callers of the generated client; wire: oasdiff's levels",
+    )
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--fail-on", choices=("ERR", "WARN", "INFO"), help="exit 1 when a change at or above this level exists"
+    )
+    diff.add_argument(
+        "--include-docs", action="store_true", help="also report description, example and x- extension changes"
+    )
+
+    update = commands.add_parser(
+        "update", help="vendor new page(s)/spec(s), patch, regenerate, diff, write CHANGELOG.md"
+    )
+    update.add_argument("pages", nargs="+", type=Path, metavar="PAGE_OR_SPEC")
+    update.add_argument("--report", type=Path, help="also write the Markdown report here (e.g. a PR body)")
+    update.add_argument("--json", type=Path, help="also write the JSON report here")
     return parser
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from codegen.diff import diff_sources
+    from codegen.diff.report import render
+    from codegen.diff.rules import at_or_above
+
+    if args.surface:
+        from codegen.diff.surface import diff_surfaces
+
+        roots = [(Path(args.base), Path(args.revision))]
+        if args.src:
+            roots.append((args.src[0], args.src[1]))
+        report = diff_surfaces(roots)
+    else:
+        report = diff_sources(args.base, args.revision, profile=args.profile, include_docs=args.include_docs)
+    sys.stdout.write(render(report, args.format))
+    failing = args.fail_on and any(at_or_above(change.level, args.fail_on) for change in report.changes)
+    return 1 if failing else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from codegen import verify
 
             print(verify.run(use_cache=not args.no_cache))
+        elif args.command == "diff":
+            return _diff(args)
+        elif args.command == "update":
+            from codegen import update
+
+            return update.main(args.pages, report_path=args.report, json_path=args.json)
     except CodegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
