@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("griffe", reason="griffe needs Python 3.11+")
+
 from codegen.__main__ import main
 from codegen.diff.surface import diff_surfaces, literal_delta
 from codegen.errors import CodegenError
