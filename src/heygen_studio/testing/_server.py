@@ -213,6 +213,8 @@ class _Server(ThreadingHTTPServer):
     """Serves each connection on a thread of its own that :meth:`MockHeyGen.close` can find, end and join."""
 
     mock: MockHeyGen
+    # socketserver's default backlog of 5 resets connections when a client opens a burst of them at once.
+    request_queue_size = 128
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would resolve the host's FQDN, a DNS lookup the mock has no use for.
@@ -403,7 +405,8 @@ class MockHeyGen:
         self._server: _Server | None = None
         self._accept_thread: threading.Thread | None = None
         self._wake: tuple[socket.socket, socket.socket] | None = None
-        self._connections: dict[threading.Thread, socket.socket] = {}
+        # Every connection thread not yet seen finished, with its socket while that is still open.
+        self._connections: dict[threading.Thread, socket.socket | None] = {}
         self._closed = False
         # How many TCP connections were accepted: lets tests see keep-alive reuse from the server side.
         self._connections_accepted = 0
@@ -455,8 +458,10 @@ class MockHeyGen:
         with self._lock:
             connections = list(self._connections.items())
             for _, connection in connections:
-                with contextlib.suppress(OSError):  # already closed by its peer
-                    connection.shutdown(socket.SHUT_RDWR)
+                if connection is not None:
+                    with contextlib.suppress(OSError):  # already closed by its peer
+                        connection.shutdown(socket.SHUT_RDWR)
+        # A thread that has closed its socket may still be running its last lines: join those too.
         for thread, _ in connections:
             thread.join()
         server.server_close()
@@ -632,6 +637,8 @@ class MockHeyGen:
                 name=f"MockHeyGen-{server.server_port}-connection-{number}",
                 daemon=True,
             )
+            for finished in [known for known in self._connections if not known.is_alive()]:
+                del self._connections[finished]
             self._connections[thread] = connection
         thread.start()
 
@@ -641,9 +648,9 @@ class MockHeyGen:
         except Exception:
             server.handle_error(connection, client_address)
         finally:
-            # Unregister before closing, under the lock, so close() never shuts down a socket already closed.
+            # Forget the socket before closing it, under the lock, so close() never shuts down a closed socket.
             with self._lock:
-                del self._connections[threading.current_thread()]
+                self._connections[threading.current_thread()] = None
             server.shutdown_request(connection)
 
     def _respond(self, handler: _Handler, request: RecordedRequest, broken: _Answer | None) -> None:

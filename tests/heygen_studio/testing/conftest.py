@@ -1,0 +1,39 @@
+"""A started MockHeyGen per test, and a check that closing it leaves none of its threads behind."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from heygen_studio.testing import MockHeyGen
+from tests.heygen_studio.test_validation import valid_payload
+
+CREATE = "/v2/video/generate"
+KEY = "test-key"
+
+
+def mock_threads() -> list[str]:
+    return sorted(thread.name for thread in threading.enumerate() if thread.name.startswith("MockHeyGen"))
+
+
+@pytest.fixture
+def server() -> Iterator[MockHeyGen]:
+    assert [] == mock_threads(), "an earlier test leaked MockHeyGen threads"
+    with MockHeyGen() as mock:
+        yield mock
+    assert [] == mock_threads()
+
+
+@pytest.fixture
+def client(server: MockHeyGen) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}, timeout=5) as http:
+        yield http
+
+
+def create(client: httpx.Client, payload: Any = None, **kwargs: Any) -> httpx.Response:
+    """POST a create request (the valid README payload unless given)."""
+    return client.post(CREATE, json=valid_payload() if payload is None else payload, **kwargs)
