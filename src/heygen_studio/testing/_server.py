@@ -87,13 +87,19 @@ class _Headers(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def _folded(self) -> dict[str, str]:
+        return {key: value for key, (_, value) in self._lower.items()}
+
     def __eq__(self, other: object) -> bool:
+        # Equal to any mapping with the same headers, whatever the case of the names.
         if isinstance(other, _Headers):
-            return self._items == other._items
+            return self._folded() == other._folded()
+        if isinstance(other, Mapping):
+            return self._folded() == {str(name).lower(): value for name, value in other.items()}
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._items)
+        return hash(frozenset(self._folded().items()))
 
     def __repr__(self) -> str:
         shown = {name: "***" if name.lower() in _REDACTED_HEADERS else value for name, value in self._items}
@@ -528,6 +534,11 @@ class MockHeyGen:
     ) -> None:
         """Answer the next create requests with ``status`` instead of processing them (no job is created).
 
+        A create request is a ``POST /v2/video/generate``, whatever its key or
+        body; requests to other paths or with other methods leave the script
+        alone. Faults queued by ``fail_next``, ``stall_next`` and ``drop_next``
+        are used first in, first out, one per create request.
+
         Args:
             status: The status to send, 200 to 599 (a 2xx with a broken body, a
                 3xx with a ``Location``, any 4xx or 5xx).
@@ -583,7 +594,8 @@ class MockHeyGen:
     def stall_next(self, seconds: float) -> None:
         """Process the next create request fully (its job is created) but withhold the answer for ``seconds``.
 
-        The answer is sent afterwards if the client is still connected;
+        The answer is whatever the request earns (200, or 401 and no job for a
+        wrong key, ...); it is sent afterwards if the client is still connected;
         :meth:`close` releases a stalled answer at once without sending it.
 
         Args:
@@ -598,7 +610,12 @@ class MockHeyGen:
             self._faults.append(_Stall(float(seconds)))
 
     def drop_next(self) -> None:
-        """Read the next create request completely, create its job, then close the connection without answering."""
+        """Read the next create request completely, create its job, then close the connection without answering.
+
+        The client sees the connection end after it sent the whole request, so
+        it cannot know whether the video exists. As for :meth:`stall_next`, a
+        request refused for its key or body is dropped too, and creates no job.
+        """
         with self._lock:
             self._faults.append(_Drop())
 

@@ -240,6 +240,9 @@ def test_recorded_headers_hide_the_key_in_repr_and_join_repeats(server: MockHeyG
 
     [request] = server.requests
     assert "a, b" == request.headers["x-tag"]
+    assert len(request.headers) == len(dict(request.headers))
+    assert {name.upper(): value for name, value in request.headers.items()} == request.headers
+    assert {**request.headers, "x-tag": "c"} != request.headers
     assert KEY not in repr(request)
     assert "'x-api-key': '***'" in repr(request)
 
