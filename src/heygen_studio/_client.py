@@ -483,9 +483,12 @@ def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    # ::ffff:127.0.0.1 reaches 127.0.0.1; Python < 3.13 does not say so in is_loopback.
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 def _finish(response: httpx.Response, retries_taken: int) -> APIResponse[CreatedVideo]:
