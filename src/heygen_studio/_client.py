@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 from heygen_studio_api.models import CreateVideoRequest, CreateVideoResponse
+from heygen_studio_api.params import CreateVideoParams
 from heygen_studio_api.schema import REQUEST_BODIES
 from heygen_studio_api.types import UNSET, Unset
 from typing_extensions import Self
@@ -375,7 +376,7 @@ class Videos:
 
     def generate(
         self,
-        request: CreateVideoRequest | Mapping[str, Any] | None = None,
+        request: CreateVideoRequest | CreateVideoParams | None = None,
         /,
         *,
         timeout: TimeoutArg | Unset = UNSET,
@@ -403,7 +404,7 @@ class Videos:
 
     def generate_detailed(
         self,
-        request: CreateVideoRequest | Mapping[str, Any] | None = None,
+        request: CreateVideoRequest | CreateVideoParams | None = None,
         /,
         *,
         timeout: TimeoutArg | Unset = UNSET,
@@ -422,7 +423,7 @@ class AsyncVideos:
 
     async def generate(
         self,
-        request: CreateVideoRequest | Mapping[str, Any] | None = None,
+        request: CreateVideoRequest | CreateVideoParams | None = None,
         /,
         *,
         timeout: TimeoutArg | Unset = UNSET,
@@ -433,7 +434,7 @@ class AsyncVideos:
 
     async def generate_detailed(
         self,
-        request: CreateVideoRequest | Mapping[str, Any] | None = None,
+        request: CreateVideoRequest | CreateVideoParams | None = None,
         /,
         *,
         timeout: TimeoutArg | Unset = UNSET,
