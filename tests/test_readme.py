@@ -24,7 +24,11 @@ def test_block_runs(block: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         monkeypatch.setenv("HEYGEN_API_KEY", server.api_key)
         monkeypatch.setenv("HEYGEN_BASE_URL", server.base_url)
         namespace: dict[str, Any] = {}
-        exec(compile(block, str(README), "exec"), namespace)
+        try:
+            exec(compile(block, str(README), "exec"), namespace)
+        finally:
+            if hasattr(namespace.get("client"), "close"):
+                namespace["client"].close()
         created = list(server.videos)
     if "print(video.video_id)" in block:
         assert [capsys.readouterr().out.strip()] == created

@@ -244,14 +244,6 @@ def test_wrong_key(server: MockHeyGen, mode: str) -> None:
     assert (1, 0) == (attempts(server), len(server.videos))
 
 
-def test_server_side_validation_message(server: MockHeyGen, mode: str) -> None:
-    payload = {"video_inputs": [{"character": {"type": "avatar", "avatar_id": "a", "talking_style": "stable"}}]}
-    outcome = call(mode, server.base_url, payload, strict=False)
-    assert isinstance(outcome.error, BadRequestError)
-    assert ("invalid_parameter", 1, 0) == (outcome.error.code, attempts(server), len(server.videos))
-    assert "video_inputs.0.character" in outcome.error.message
-
-
 def test_2xx_with_broken_json(server: MockHeyGen, mode: str) -> None:
     server.fail_next(200, body='{"data": {"video_id": ')
     outcome = call(mode, server.base_url, retry_server_errors=True)
