@@ -58,6 +58,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Create a video with the README's example against a local MockHeyGen: no account, no network."""
+    session.install(".")
+    session.run("python", "-m", "heygen_studio.testing.demo")
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Print benchmark ratios against baselines measured in the same run."""
     session.install(".[dev]")

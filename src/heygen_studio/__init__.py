@@ -40,12 +40,14 @@ from heygen_studio_api.params import (
 )
 from heygen_studio_api.types import UNSET, Unset
 
+from heygen_studio._client import DEFAULT_TIMEOUT, APIResponse, AsyncHeyGen, CreatedVideo, HeyGen
 from heygen_studio._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     ConflictError,
     HeyGenError,
     HeyGenWarning,
@@ -61,10 +63,13 @@ from heygen_studio._errors import (
 from heygen_studio._validation import validate_request
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
+    "AsyncHeyGen",
     "AudioVoice",
     "AudioVoiceParams",
     "AuthenticationError",
@@ -73,17 +78,20 @@ __all__ = [
     "BadRequestError",
     "ColorBackground",
     "ColorBackgroundParams",
+    "ConfigurationError",
     "ConflictError",
     "CreateVideoData",
     "CreateVideoParams",
     "CreateVideoRequest",
     "CreateVideoResponse",
+    "CreatedVideo",
     "Dimension",
     "DimensionParams",
     "ElevenLabsSettings",
     "ElevenLabsSettingsParams",
     "ErrorDetail",
     "ErrorResponse",
+    "HeyGen",
     "HeyGenError",
     "HeyGenWarning",
     "ImageBackground",

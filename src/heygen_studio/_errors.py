@@ -1,8 +1,9 @@
 """Every error heygen_studio raises, under one base class.
 
 HeyGenError
+├── ConfigurationError (also ValueError): the client cannot be built (no API key, refused base URL)
 ├── RequestValidationError (also ValueError): the payload breaks the spec; nothing was sent
-├── APIStatusError: HeyGen answered with an error status
+├── APIStatusError: HeyGen answered with an error status (or a redirect, which is never followed)
 │   ├── BadRequestError            400
 │   ├── AuthenticationError        401
 │   ├── PermissionDeniedError      403
@@ -16,6 +17,8 @@ HeyGenError
 └── APIResponseValidationError: a 2xx whose body is not what the spec says
 
 HeyGenWarning (UserWarning): a problem reported instead of raised (``strict=False``)
+
+``heygen_studio._responses.make_status_error`` is the one place an HTTP status becomes an error class.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ class Violation:
 
 class HeyGenError(Exception):
     """Base class of every heygen_studio error."""
+
+
+class ConfigurationError(HeyGenError, ValueError):
+    """The client cannot be built as asked: no API key, or a base URL it refuses."""
 
 
 class RequestValidationError(HeyGenError, ValueError):
@@ -147,6 +154,32 @@ class OutcomeUnknownError(HeyGenError):
     webhook events or video list before trying again.
     """
 
+    def __init__(self, what: str, *, callback_id: str | None = None) -> None:
+        self.callback_id = callback_id
+        if callback_id:
+            check = f"look for callback_id {callback_id!r} in your webhook events or video list"
+        else:
+            check = "next time set callback_id on the request so you can look for it in your webhook events"
+        super().__init__(
+            f"{what} after the request was sent: HeyGen may have created (and billed) the video. "
+            f"It was not retried, because a retry could create a second one; before trying again, {check}."
+        )
+
 
 class APIResponseValidationError(HeyGenError):
-    """HeyGen answered 2xx with a body that is not what the spec says (broken JSON, no video_id)."""
+    """HeyGen answered 2xx with a body that is not what the spec says (broken JSON, no video_id).
+
+    The video was probably created: the body says so in a way this client could not read.
+
+    Attributes:
+        status_code: The HTTP status.
+        body: The decoded JSON body, or the text when it is not JSON.
+        request_id: The request id from the response headers, when present.
+    """
+
+    def __init__(self, message: str, *, status_code: int, body: Any, request_id: str | None = None) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{status_code}: {message}{suffix}")

@@ -1,0 +1,266 @@
+"""The fault matrix: every way a create-video call can go wrong, against a real loopback server, sync and async.
+
+Each scenario asserts the exact number of attempts the server saw, what the caller
+got, and that the server created at most one job for the call, which is the
+property that matters: no retry may start a second paid render. A canary API key
+is searched for in everything the client returned, raised, printed or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import socket
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from heygen_studio import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    AsyncHeyGen,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    CreatedVideo,
+    HeyGen,
+    InternalServerError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
+)
+from heygen_studio.testing import MockHeyGen
+
+CANARY = "canary-key-7f3a9c1e55d04b2b"
+
+PAYLOAD: dict[str, Any] = {
+    "video_inputs": [
+        {
+            "character": {"type": "avatar", "avatar_id": "Daisy-inskirt-20220818"},
+            "voice": {"type": "text", "voice_id": "2d5b0e6cf36f460aa7fc47e3eee4ba54", "input_text": "Welcome!"},
+            "background": {"type": "color", "value": "#FAFAFA"},
+        }
+    ],
+    "callback_id": "order-1234",
+}
+
+
+@dataclass
+class Outcome:
+    result: CreatedVideo | None
+    error: BaseException | None
+    sleeps: list[float] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockHeyGen]:
+    with MockHeyGen(api_key=CANARY) as mock:
+        yield mock
+
+
+@pytest.fixture(autouse=True)
+def fresh(server: MockHeyGen) -> None:
+    server.reset()
+
+
+@pytest.fixture(autouse=True)
+def leak_check(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every record any logger emits at DEBUG and above, checked for the canary after each scenario."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    assert CANARY not in caplog.text
+    for record in caplog.records:
+        assert CANARY not in record.getMessage()
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def call(mode: str, base_url: str, payload: Any = PAYLOAD, *, api_key: str = CANARY, **options: Any) -> Outcome:
+    """One generate() through the public API, with sleeps recorded instead of slept."""
+    outcome = Outcome(result=None, error=None)
+    if mode == "sync":
+        with HeyGen(api_key=api_key, base_url=base_url, sleep=outcome.sleeps.append, **options) as client:
+            try:
+                outcome.result = client.videos.generate(payload)
+            except Exception as exc:
+                outcome.error = exc
+    else:
+
+        async def sleep(seconds: float) -> None:
+            outcome.sleeps.append(seconds)
+
+        async def main() -> None:
+            async with AsyncHeyGen(api_key=api_key, base_url=base_url, sleep=sleep, **options) as client:
+                try:
+                    outcome.result = await client.videos.generate(payload)
+                except Exception as exc:
+                    outcome.error = exc
+
+        asyncio.run(main())
+    for shown in (repr(outcome.result), str(outcome.result), repr(outcome.error), str(outcome.error)):
+        assert CANARY not in shown
+    if outcome.error is not None:
+        assert CANARY not in "".join(traceback.format_exception(outcome.error))
+    return outcome
+
+
+def attempts(server: MockHeyGen) -> int:
+    return len([r for r in server.requests if r.path == "/v2/video/generate"])
+
+
+def test_200(server: MockHeyGen, mode: str) -> None:
+    outcome = call(mode, server.base_url)
+    assert outcome.result is not None
+    assert (1, [outcome.result.video_id], 0) == (attempts(server), server.videos, outcome.result.retries_taken)
+
+
+def test_429_then_200(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(429)
+    outcome = call(mode, server.base_url)
+    assert outcome.result is not None
+    assert (2, 1, 1, 1) == (attempts(server), len(server.videos), outcome.result.retries_taken, len(outcome.sleeps))
+    first, second = server.requests
+    assert (first.body, first.headers["content-type"]) == (second.body, second.headers["content-type"])
+
+
+def test_429_past_max_retries(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(429, times=5)
+    outcome = call(mode, server.base_url)
+    assert isinstance(outcome.error, RateLimitError)
+    assert (3, 0, 2) == (attempts(server), len(server.videos), len(outcome.sleeps))
+
+
+def test_429_with_an_http_date(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(429, retry_after=email.utils.formatdate(time.time() + 3, usegmt=True))
+    outcome = call(mode, server.base_url)
+    assert outcome.result is not None
+    assert (2, 1) == (attempts(server), len(server.videos))
+    assert 1.0 < outcome.sleeps[0] <= 3.0
+
+
+def test_429_with_a_huge_retry_after_raises_at_once(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(429, retry_after=86_400)
+    outcome = call(mode, server.base_url)
+    assert isinstance(outcome.error, RateLimitError)
+    assert 86_400.0 == outcome.error.retry_after
+    assert (1, 0, []) == (attempts(server), len(server.videos), outcome.sleeps)
+
+
+@pytest.mark.parametrize("garbage", ["soon", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
+def test_429_with_a_garbage_retry_after_backs_off(server: MockHeyGen, mode: str, garbage: str) -> None:
+    server.fail_next(429, retry_after=garbage)
+    outcome = call(mode, server.base_url)
+    assert outcome.result is not None
+    assert (2, 1) == (attempts(server), len(server.videos))
+    assert 0.375 <= outcome.sleeps[0] <= 0.5
+
+
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_500_is_never_retried(server: MockHeyGen, mode: str, opt_in: bool) -> None:
+    server.fail_next(500)
+    outcome = call(mode, server.base_url, retry_server_errors=opt_in)
+    assert isinstance(outcome.error, InternalServerError)
+    assert (1, 0) == (attempts(server), len(server.videos))
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_gateway_errors_without_opt_in(server: MockHeyGen, mode: str, status: int) -> None:
+    server.fail_next(status)
+    outcome = call(mode, server.base_url)
+    assert isinstance(outcome.error, InternalServerError)
+    assert (status, 1, 0) == (outcome.error.status_code, attempts(server), len(server.videos))
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_gateway_errors_with_opt_in(server: MockHeyGen, mode: str, status: int) -> None:
+    server.fail_next(status)
+    outcome = call(mode, server.base_url, retry_server_errors=True)
+    assert outcome.result is not None
+    assert (2, 1) == (attempts(server), len(server.videos))
+
+
+def test_read_timeout_after_the_job_was_accepted(server: MockHeyGen, mode: str) -> None:
+    server.stall_next(10)
+    # Even a caller who opts in to every retry must not get a second job.
+    outcome = call(mode, server.base_url, timeout=0.2, max_retries=5, retry_server_errors=True)
+    assert isinstance(outcome.error, OutcomeUnknownError)
+    assert (1, 1, []) == (attempts(server), len(server.videos), outcome.sleeps)
+    assert "order-1234" in str(outcome.error)
+    assert "may have created" in str(outcome.error)
+
+
+def test_connection_dropped_after_the_body(server: MockHeyGen, mode: str) -> None:
+    server.drop_next()
+    outcome = call(mode, server.base_url, max_retries=5, retry_server_errors=True)
+    assert isinstance(outcome.error, OutcomeUnknownError)
+    assert (1, 1, []) == (attempts(server), len(server.videos), outcome.sleeps)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_connection_refused_is_retried_then_raised(mode: str) -> None:
+    outcome = call(mode, f"http://127.0.0.1:{closed_port()}")
+    assert isinstance(outcome.error, APIConnectionError)
+    assert 2 == len(outcome.sleeps)
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+    ],
+)
+def test_client_errors(server: MockHeyGen, mode: str, status: int, cls: type[APIStatusError]) -> None:
+    server.fail_next(status)
+    outcome = call(mode, server.base_url, retry_server_errors=True)
+    assert cls is type(outcome.error)
+    assert (1, 0) == (attempts(server), len(server.videos))
+
+
+def test_wrong_key(server: MockHeyGen, mode: str) -> None:
+    outcome = call(mode, server.base_url, api_key="another-key-123456")
+    assert isinstance(outcome.error, AuthenticationError)
+    assert (1, 0) == (attempts(server), len(server.videos))
+
+
+def test_2xx_with_broken_json(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(200, body='{"data": {"video_id": ')
+    outcome = call(mode, server.base_url, retry_server_errors=True)
+    assert isinstance(outcome.error, APIResponseValidationError)
+    assert (1, 0) == (attempts(server), len(server.videos))
+
+
+def test_redirect_to_another_origin_is_not_followed(server: MockHeyGen, mode: str) -> None:
+    server.fail_next(302, headers={"Location": "https://evil.example/v2/video/generate"})
+    outcome = call(mode, server.base_url)
+    assert isinstance(outcome.error, APIStatusError)
+    assert 302 == outcome.error.status_code
+    assert "https://evil.example/v2/video/generate" in str(outcome.error)
+    assert (1, 0) == (attempts(server), len(server.videos))
+
+
+def test_invalid_payload_sends_nothing(server: MockHeyGen, mode: str) -> None:
+    outcome = call(mode, server.base_url, {"video_inputs": [{"voice": {"type": "audio"}}]})
+    assert isinstance(outcome.error, RequestValidationError)
+    assert (0, 0) == (len(server.requests), len(server.videos))
