@@ -242,6 +242,9 @@ class _Server6(_Server):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
     server_version = "MockHeyGen"
     sys_version = ""
     # An idle keep-alive connection is closed after this long, so a long-running CLI server does not
