@@ -23,6 +23,7 @@ from heygen_studio import (
     Dimension,
     HeyGen,
     HeyGenWarning,
+    OutcomeUnknownError,
     RateLimitError,
     RequestValidationError,
     TextVoice,
@@ -419,3 +420,29 @@ def test_filter_leaves_other_records_alone() -> None:
     record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "plain %s", ("message",), None)
     assert RedactingFilter().filter(record)
     assert ("plain %s", ("message",)) == (record.msg, record.args)
+
+
+# Transport errors: which mean "never sent" (retried) and which mean "may have been received" (never retried)
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected", "attempts"),
+    [
+        (httpx.ConnectError("refused"), APIConnectionError, 3),
+        (httpx.ConnectTimeout("connect timed out"), APIConnectionError, 3),
+        (httpx.PoolTimeout("no connection free"), APIConnectionError, 3),
+        (httpx.ProxyError("proxy refused"), APIConnectionError, 3),
+        (httpx.ReadTimeout("read timed out"), OutcomeUnknownError, 1),
+        (httpx.WriteTimeout("write timed out"), OutcomeUnknownError, 1),
+        (httpx.ReadError("connection reset"), OutcomeUnknownError, 1),
+        (httpx.WriteError("broken pipe"), OutcomeUnknownError, 1),
+        (httpx.RemoteProtocolError("Server disconnected without sending a response."), OutcomeUnknownError, 1),
+        (httpx.DecodingError("bad gzip"), OutcomeUnknownError, 1),
+    ],
+)
+def test_transport_errors(raised: Exception, expected: type[Exception], attempts: int) -> None:
+    recorder = Recorder(raised)
+    with pytest.raises(expected) as caught:
+        client(recorder, retry_server_errors=True).videos.generate(WIRE)
+    assert attempts == len(recorder.requests)
+    assert raised is caught.value.__cause__

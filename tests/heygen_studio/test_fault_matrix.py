@@ -9,9 +9,14 @@ is searched for in everything the client returned, raised, printed or logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
+import shutil
 import socket
+import ssl
+import subprocess
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -264,3 +269,56 @@ def test_invalid_payload_sends_nothing(server: MockHeyGen, mode: str) -> None:
     outcome = call(mode, server.base_url, {"video_inputs": [{"voice": {"type": "audio"}}]})
     assert isinstance(outcome.error, RequestValidationError)
     assert (0, 0) == (len(server.requests), len(server.videos))
+
+
+@pytest.fixture(scope="module")
+def untrusted_tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[int]]]:
+    """A TLS server on loopback with a self-signed certificate; yields its URL and a list of accepted connections."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    accepted: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            accepted.append(1)
+            with contextlib.suppress(OSError):
+                connection.settimeout(2)
+                context.wrap_socket(connection, server_side=True).close()
+            connection.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}", accepted
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def test_tls_verification_failure_is_not_retried(untrusted_tls_server: tuple[str, list[int]], mode: str) -> None:
+    url, accepted = untrusted_tls_server
+    accepted.clear()
+    outcome = call(mode, url, max_retries=5)
+    assert isinstance(outcome.error, APIConnectionError)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(outcome.error)
+    assert ([1], []) == (accepted, outcome.sleeps)
