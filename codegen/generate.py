@@ -179,6 +179,9 @@ def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
             output_model_type=DataModelType.TypingTypedDict,
             target_python_version=PythonVersion.PY_310,
             disable_timestamp=True,
+            # Without postponed annotations the TypedDicts know their real required keys at run time
+            # (`__required_keys__`), so runtime introspection (pydantic, typeguard) agrees with mypy.
+            disable_future_imports=True,
             use_union_operator=True,
             use_standard_collections=True,
             use_schema_description=True,
