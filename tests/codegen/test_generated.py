@@ -287,7 +287,7 @@ def test_typeddict_keys_and_required_keys_match_the_spec(name: str) -> None:
 
 @pytest.mark.parametrize("name", REQUEST_SCHEMAS)
 def test_typeddict_literals_and_unions_match_the_spec(name: str) -> None:
-    hints = typing.get_type_hints(params_class(name), localns=vars(params))
+    hints = typing_extensions.get_type_hints(params_class(name), localns=vars(params))
     for prop, schema, _ in properties(name):
         values = literal_values(hints[prop])
         target = resolve(schema)
