@@ -10,6 +10,9 @@ from codegen.errors import CodegenError
 
 #: Documents larger than this are refused before parsing (a docs page is ~30 KB).
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+#: Documents nesting deeper than this are refused after parsing (the vendor spec nests 18
+#: levels): deeper input would exhaust recursion in json, copy.deepcopy or a generator.
+MAX_DOCUMENT_DEPTH = 200
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -21,16 +24,32 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _check_depth(document: Any, *, source: str) -> Any:
+    stack = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DOCUMENT_DEPTH:
+            raise CodegenError(f"{source}: nests deeper than {MAX_DOCUMENT_DEPTH} levels")
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+    return document
+
+
 def parse_json(text: str, *, source: str) -> Any:
-    """Parse JSON strictly: duplicate keys and NaN/Infinity are errors."""
+    """Parse JSON strictly: duplicate keys, NaN/Infinity and deep nesting are errors."""
 
     def _no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not JSON")
 
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_no_constants)
+        document = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_no_constants)
     except ValueError as exc:
         raise CodegenError(f"{source}: broken JSON: {exc}") from None
+    except RecursionError:
+        raise CodegenError(f"{source}: nests deeper than {MAX_DOCUMENT_DEPTH} levels") from None
+    return _check_depth(document, source=source)
 
 
 def read_text(path: Path) -> str:
@@ -55,14 +74,43 @@ def load_document(path: Path) -> Any:
 
 
 def parse_yaml(text: str, *, source: str) -> Any:
-    """Parse YAML with the safe loader (no tags, no Python objects)."""
+    """Parse YAML as JSON data: safe loader, no aliases, no duplicate keys, only JSON values."""
     import yaml  # codegen-only dependency; imported late to keep start-up cheap
 
+    class StrictLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # An alias can close a cycle or expand exponentially ("billion laughs").
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                problem = f"aliases (*name) are not allowed (line {mark.line + 1})"
+                raise yaml.composer.ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[tuple[type, Any]] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)):
+                    continue  # the base class refuses unhashable keys itself
+                if (type(key), key) in seen:
+                    problem = f"duplicate key {key!r} (line {key_node.start_mark.line + 1})"
+                    raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+                seen.add((type(key), key))
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        return yaml.safe_load(text)
+        document = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: no tags, no Python objects
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CodegenError(f"{source}: broken YAML: {first}") from None
+    except RecursionError:
+        raise CodegenError(f"{source}: nests deeper than {MAX_DOCUMENT_DEPTH} levels") from None
+    _check_depth(document, source=source)
+    try:  # dates, sets, bytes and NaN load from YAML but are not JSON, and the stages write JSON
+        json.dumps(document, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CodegenError(f"{source}: not JSON data: {exc}") from None
+    return document
 
 
 def dump_json(document: Any) -> str:

@@ -51,8 +51,15 @@ def check_openapi3(document: Any, *, source: str) -> None:
     if not isinstance(version, str) or not re.fullmatch(r"3\.\d+\.\d+(-.+)?", version):
         found = "no 'openapi' field" if version is None else f"'openapi: {version}'"
         raise CodegenError(f"{source}: not an OpenAPI 3.x document ({found})")
-    if not isinstance(document.get("paths", {}), dict):
+    paths = document.get("paths", {})
+    if not isinstance(paths, dict):
         raise CodegenError(f"{source}: 'paths' is not an object")
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            raise CodegenError(f"{source}: path item {path!r} is not an object")
+    components = document.get("components", {})
+    if not isinstance(components, dict) or not all(isinstance(items, dict) for items in components.values()):
+        raise CodegenError(f"{source}: 'components' is not an object of objects")
 
 
 def read_definition(path: Path) -> dict[str, Any]:
@@ -71,6 +78,7 @@ def merge(documents: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     merged.setdefault("paths", {})
     merged.setdefault("components", {})
     path_owner = {(p, m): first_source for p, item in merged["paths"].items() for m in item if m in _HTTP_METHODS}
+    path_key_owner = {(p, k): first_source for p, item in merged["paths"].items() for k in item}
     component_owner = {(k, n): first_source for k, items in merged["components"].items() for n in items}
     top_owner = {key: first_source for key in first}
 
@@ -91,7 +99,9 @@ def merge(documents: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
                         raise CodegenError(f"conflict: {key.upper()} {path} is defined by both {owner} and {source}")
                     path_owner[(path, key)] = source
                 elif key in target and target[key] != value:
-                    raise CodegenError(f"conflict: '{key}' of path {path} differs between pages (at {source})")
+                    owner = path_key_owner[(path, key)]
+                    raise CodegenError(f"conflict: '{key}' of path {path} differs between {owner} and {source}")
+                path_key_owner.setdefault((path, key), source)
                 target[key] = value
         for kind, items in document.get("components", {}).items():
             into = merged["components"].setdefault(kind, {})

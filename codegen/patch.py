@@ -118,7 +118,7 @@ def apply_action(document: dict[str, Any], action: Action) -> None:
     if action.remove:
         # Delete array items from the highest index down so earlier indices stay valid.
         for node in sorted(
-            nodes, key=lambda n: n.location[-1] if isinstance(n.location[-1], int) else -1, reverse=True
+            nodes, key=lambda n: n.location[-1] if n.location and isinstance(n.location[-1], int) else -1, reverse=True
         ):
             parent = node.parent.value if node.parent else None
             if isinstance(parent, list):

@@ -32,7 +32,9 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _pointer(parts: tuple[str | int, ...]) -> str:
-    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    text = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    # A hostile name can hold a line break; the message stays one line.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _check_name(
@@ -68,6 +70,11 @@ def _walk(node: Any, where: tuple[str | int, ...], problems: list[str], counter:
             _walk(item, (*where, index), problems, counter)
 
 
+def _dot_segment(path: str) -> bool:
+    # "/v2/../admin" would make the client call a path the spec does not document.
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
 def check_spec(spec: dict[str, Any], *, source: str) -> None:
     """Raise CodegenError listing every problem that makes ``spec`` unsafe to generate from."""
     problems: list[str] = []
@@ -81,7 +88,7 @@ def check_spec(spec: dict[str, Any], *, source: str) -> None:
         for name in items if isinstance(items, dict) else ():
             _check_name(f"component name ({kind})", name, ("components", kind, name), problems)
     for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(path, str) or len(path) > 300 or not _PATH.fullmatch(path):
+        if not isinstance(path, str) or len(path) > 300 or not _PATH.fullmatch(path) or _dot_segment(path):
             problems.append(f"unsafe path {str(path)[:60]!r}")
             continue
         for method, operation in (item or {}).items():
