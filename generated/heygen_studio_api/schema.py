@@ -38,6 +38,15 @@ SCHEMAS: Final[dict[str, Any]] = {
             },
             "dimension": {"$ref": "#/components/schemas/Dimension"},
         },
+        "x-heygen-rules": [
+            {
+                "rule": "excludes-variant",
+                "when": {"caption": True},
+                "items": "video_inputs",
+                "union": "voice",
+                "variants": ["audio"],
+            }
+        ],
         "additionalProperties": False,
     },
     "VideoInput": {

@@ -484,11 +484,36 @@ class _Compiler:
         if factory is None:
             raise SchemaCompileError(f"{where}: unknown x-heygen-rules kind {kind!r}")
         mentioned = [*rule.get("properties", ()), *([rule["property"]] if "property" in rule else [])]
-        mentioned += list(rule.get("when", {}))
+        mentioned += [*rule.get("when", {}), *([rule["items"]] if "items" in rule else [])]
         for name in mentioned:
             if name not in properties:
                 raise SchemaCompileError(f"{where}: x-heygen-rules {kind} names unknown property {name!r}")
+        if kind == "excludes-variant":
+            rule = {**rule, "tag": self.check_variant_rule(rule, properties, where=where)}
         return factory(rule, properties)
+
+    def check_variant_rule(self, rule: Mapping[str, Any], properties: Mapping[str, Any], *, where: str) -> str:
+        """Check that an ``excludes-variant`` rule names an array of objects whose ``union`` has every listed tag.
+
+        Returns:
+            The union's discriminator property.
+        """
+        if len(rule["when"]) != 1:
+            raise SchemaCompileError(f"{where}: x-heygen-rules excludes-variant needs exactly one `when` property")
+        array = properties[rule["items"]]
+        item = array.get("items", {}) if array.get("type") == "array" else {}
+        if "$ref" in item:
+            item = self.schemas[self.ref_name(item["$ref"])]
+        union = item.get("properties", {}).get(rule["union"], {})
+        mapping = union.get("discriminator", {}).get("mapping", {})
+        missing = [tag for tag in rule["variants"] if tag not in mapping]
+        if not mapping or missing:
+            raise SchemaCompileError(
+                f"{where}: x-heygen-rules excludes-variant: `{rule['items']}[].{rule['union']}` is not a union"
+                f" with the variants {missing or rule['variants']}"
+            )
+        tag: str = union["discriminator"]["propertyName"]
+        return tag
 
 
 def _unknown_field_message(key: Any, allowed: Sequence[str]) -> str:
@@ -711,11 +736,47 @@ def _numeric_string(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _
     return numeric_string
 
 
+def _excludes_variant(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
+    holds, _ = _condition(rule["when"])
+    ((name, wanted),) = rule["when"].items()
+    items: str = rule["items"]
+    union: str = rule["union"]
+    tag_name: str = rule["tag"]
+    excluded = frozenset(rule["variants"])
+    expected = (
+        f"cannot be {_literal(wanted)} when a `{union}` in `{items}` is of type {_fields(rule['variants'], ' or ')}"
+    )
+
+    def excludes_variant(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        if (failed is not None and name in failed) or not holds(value):
+            return None
+        scenes = value.get(items)
+        if not isinstance(scenes, list):
+            return None
+        found = []
+        for index, item in enumerate(scenes):
+            scene = to_wire(item) if is_model(item) else item
+            member = scene.get(union) if isinstance(scene, dict) else None
+            if is_model(member):
+                member = to_wire(member)
+            tag = member.get(tag_name) if isinstance(member, dict) else None
+            if isinstance(tag, str) and tag in excluded:
+                found.append(f"{items}.{index}.{union}")
+        if not found:
+            return None
+        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        # A field meant for another variant, in effect: strict=False relaxes it like `talking_style` on an avatar.
+        return [_Error(WRONG_VARIANT, f"{expected}; found at {shown}", name)]
+
+    return excludes_variant
+
+
 _RULES: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], _Rule]] = {
     "exactly-one-of": _exactly_one_of,
     "only-when": _only_when,
     "enum-when": _enum_when,
     "numeric-string": _numeric_string,
+    "excludes-variant": _excludes_variant,
 }
 
 

@@ -521,6 +521,15 @@ RULES = {
     "SilenceVoice": [{"rule": "numeric-string", "property": "duration", "minimum": 1, "maximum": 100}],
     "ImageBackground": [{"rule": "exactly-one-of", "properties": ["url", "image_asset_id"]}],
     "VideoBackground": [{"rule": "exactly-one-of", "properties": ["url", "video_asset_id"]}],
+    "CreateVideoRequest": [
+        {
+            "rule": "excludes-variant",
+            "when": {"caption": True},
+            "items": "video_inputs",
+            "union": "voice",
+            "variants": ["audio"],
+        }
+    ],
 }
 
 
@@ -529,7 +538,7 @@ def test_patched_spec_carries_the_rules_the_validation_layer_reads() -> None:
     assert RULES == {name: schema["x-heygen-rules"] for name, schema in schemas.items() if "x-heygen-rules" in schema}
     for name, rules in RULES.items():
         for rule in rules:
-            named = [*rule.get("properties", []), *rule.get("when", {})]
+            named = [*rule.get("properties", []), *rule.get("when", {}), *([rule["items"]] if "items" in rule else [])]
             if "property" in rule:
                 named.append(rule["property"])
             assert set(named) <= set(schemas[name]["properties"]), (name, rule)

@@ -113,6 +113,11 @@ class _Generator:
                     value[rule["property"]] = self.draw(st.sampled_from(rule["enum"]))
             elif rule["rule"] == "numeric-string" and rule["property"] in value:
                 value[rule["property"]] = self.draw(self.numeric_string(rule["minimum"], rule["maximum"]))
+            elif rule["rule"] == "excludes-variant" and self.excluded_variants(value, rule):
+                # The items came out with an excluded variant: the condition must not hold.
+                for key, wanted in rule["when"].items():
+                    if value.get(key) == wanted:
+                        value[key] = not wanted if isinstance(wanted, bool) else None
         if self.mutating():
             self.break_object(value, schema, properties, rules, siblings)
         elif rules and self.mutate and self.draw(st.integers(0, 3)) == 0:
@@ -165,10 +170,33 @@ class _Generator:
             elif move == "enum-when":
                 value.update(rule["when"])
                 value[rule["property"]] = self.draw(st.sampled_from([0.3, 0.25, 0.99, 0.0, 1]))
+            elif move == "excludes-variant":
+                value.update(rule["when"])
+                scenes = value.get(rule["items"])
+                if isinstance(scenes, list) and scenes and isinstance(scenes[-1], dict):
+                    scenes[-1][rule["union"]] = self.variant_value(properties[rule["items"]], rule)
             elif move == "numeric-string":
                 value[rule["property"]] = self.draw(
                     st.sampled_from(["0", "0.99", "100.5", "101", "1e2", " 5", "5.", "-1", "abc", "50"])
                 )
+
+    @staticmethod
+    def excluded_variants(value: dict[str, Any], rule: Mapping[str, Any]) -> bool:
+        """Whether an item of ``value[rule["items"]]`` has a ``rule["union"]`` of an excluded variant."""
+        scenes = value.get(rule["items"])
+        return isinstance(scenes, list) and any(
+            isinstance(scene, dict)
+            and isinstance(scene.get(rule["union"]), dict)
+            and scene[rule["union"]].get("type") in rule["variants"]
+            for scene in scenes
+        )
+
+    def variant_value(self, array: Mapping[str, Any], rule: Mapping[str, Any]) -> Any:
+        """A value of one of the rule's excluded variants, drawn like any other (it may be mutated too)."""
+        _, item = _resolve(array["items"])
+        mapping: dict[str, str] = item["properties"][rule["union"]]["discriminator"]["mapping"]
+        tag = self.draw(st.sampled_from(sorted(rule["variants"])))
+        return self.object(SCHEMAS[mapping[tag].rsplit("/", 1)[-1]])
 
     def array(self, schema: Mapping[str, Any]) -> Any:
         low, high = schema.get("minItems", 0), schema.get("maxItems", 5)

@@ -119,6 +119,11 @@ VALID: list[tuple[str, Payload]] = [
         "other model any stability",
         changed("video_inputs.0.voice.elevenlabs_settings", {"model": "eleven_turbo_v2", "stability": 0.3}),
     ),
+    (
+        "caption with text and silence scenes",
+        {"caption": True, "video_inputs": [valid_payload()["video_inputs"][0], {"voice": {"type": "silence"}}]},
+    ),
+    ("audio without caption", {"caption": False, "video_inputs": [{"voice": AUDIO}]}),
     ("50 scenes", {"video_inputs": [valid_payload()["video_inputs"][0] for _ in range(50)]}),
     ("scene without character", scene_with()),
 ]
@@ -294,6 +299,17 @@ INVALID: list[tuple[str, Payload, list[tuple[str, str]]]] = [
             ("video_inputs.0.character.prompt", "only-when"),
             ("video_inputs.0.character.keep_original_prompt", "only-when"),
         ],
+    ),
+    # excludes-variant: "caption ... Only supported for text-based input."
+    (
+        "caption with an audio scene",
+        {"caption": True, "video_inputs": [valid_payload()["video_inputs"][0], {"voice": AUDIO}]},
+        [("caption", "wrong-variant")],
+    ),
+    (
+        "caption with audio and its own type error",
+        {"caption": 1, "video_inputs": [{"voice": AUDIO}]},
+        [("caption", "type")],
     ),
     # items
     ("no scenes", {"video_inputs": []}, [("video_inputs", "minItems")]),
@@ -497,6 +513,15 @@ MESSAGES: list[tuple[Payload, Violation]] = [
         changed("video_inputs.0.character.avatar_id", DELETE),
         Violation("video_inputs.0.character.avatar_id", "`avatar_id` is required", "required"),
     ),
+    (
+        {"caption": True, "video_inputs": [{"voice": AUDIO}, {}, *[{"voice": AUDIO}] * 4]},
+        Violation(
+            "caption",
+            "cannot be true when a `voice` in `video_inputs` is of type `audio`; found at video_inputs.0.voice,"
+            " video_inputs.2.voice, video_inputs.3.voice and 2 more",
+            "wrong-variant",
+        ),
+    ),
 ]
 
 
@@ -517,6 +542,21 @@ def test_lenient_turns_only_wrong_variant_fields_into_warnings() -> None:
     expected = "`talking_style` applies only to `talking_photo` characters, not `avatar`"
     assert [f"video_inputs.0.character.talking_style: {expected}"] == [str(w.message) for w in record]
     assert __file__ == record[0].filename
+
+
+def test_lenient_turns_caption_with_an_audio_voice_into_a_warning() -> None:
+    payload = {"caption": True, "video_inputs": [{"voice": AUDIO}]}
+    with pytest.warns(HeyGenWarning, match="^caption: cannot be true when a `voice`"):
+        assert [] == validate_request(payload, strict=False)
+
+
+def test_caption_rule_reads_models_inside_a_dict() -> None:
+    payload: Any = {"caption": True, "video_inputs": [VideoInput(voice=AudioVoice(audio_asset_id="a"))]}
+    assert [("caption", "wrong-variant")] == [(v.path, v.rule) for v in validate_request(payload)]
+    payload = {"caption": True, "video_inputs": [{"voice": AudioVoice(audio_asset_id="a")}]}
+    assert [("caption", "wrong-variant")] == [(v.path, v.rule) for v in validate_request(payload)]
+    request = CreateVideoRequest(caption=True, video_inputs=[VideoInput(voice=AudioVoice(audio_asset_id="a"))])
+    assert [("caption", "wrong-variant")] == [(v.path, v.rule) for v in validate_request(request)]
 
 
 def test_lenient_is_silent_for_a_valid_payload() -> None:
@@ -679,6 +719,7 @@ def _without(node: Any, keyword: str, *, in_properties: bool = False) -> Any:
         "only-when",
         "enum-when",
         "numeric-string",
+        "excludes-variant",
     ],
 )
 def test_dropping_any_rule_from_the_spec_fails_a_row_of_the_table(dropped: str) -> None:

@@ -203,6 +203,27 @@ ORACLE_SCHEMA = {
     },
     "required": ["video_inputs"],
     "additionalProperties": False,
+    # caption: "Only supported for text-based input" -- no scene with an audio voice when caption is true.
+    "if": {"properties": {"caption": {"const": True}}, "required": ["caption"]},
+    "then": {
+        "properties": {
+            "video_inputs": {
+                "not": {
+                    "contains": {
+                        "type": "object",
+                        "properties": {
+                            "voice": {
+                                "type": "object",
+                                "properties": {"type": {"const": "audio"}},
+                                "required": ["type"],
+                            }
+                        },
+                        "required": ["voice"],
+                    }
+                }
+            }
+        }
+    },
 }
 
 
@@ -265,6 +286,8 @@ def test_mutated_payloads_get_the_oracles_verdict(payload: Any) -> None:
         ({"video_inputs": [{"character": {"type": "avatar", "avatar_id": "a", "scale": True}}]}, False),
         ({"video_inputs": [{}], "dimension": {"width": 1920.0}}, False),
         ({"video_inputs": [{"character": {"type": "talking_photo", "talking_photo_id": "t", "prompt": "p"}}]}, False),
+        ({"caption": True, "video_inputs": [{}, {"voice": {"type": "audio", "audio_url": "u"}}]}, False),
+        ({"caption": True, "video_inputs": [{"voice": {"type": "silence"}}]}, True),
     ],
 )
 def test_the_oracle_itself_knows_the_rules(payload: dict[str, Any], valid: bool) -> None:
