@@ -26,7 +26,7 @@ from heygen_studio import (
     Violation,
     validate_request,
 )
-from heygen_studio._validation import _Compiler, prepare_request
+from heygen_studio._validation import SchemaCompileError, _Compiler, prepare_request
 
 Payload = dict[str, Any]
 
@@ -732,3 +732,43 @@ def test_dropping_any_rule_from_the_spec_fails_a_row_of_the_table(dropped: str) 
     assert _without(SCHEMAS, dropped) != SCHEMAS
     broken = [name for name, payload, expected in INVALID if reported(payload) != expected]
     assert broken, f"no row of INVALID notices that {dropped!r} was dropped"
+
+
+# -- the compiler refuses what it does not understand ---------------------------------------------------------
+
+
+def _schemas_with(path: str, value: Any) -> dict[str, Any]:
+    """The patched components with one dotted path set, e.g. ``Dimension.properties.width.format``."""
+    schemas = copy.deepcopy(dict(SCHEMAS))
+    *parents, last = path.split(".")
+    node: Any = schemas
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[int(last) if isinstance(node, list) else last] = value
+    return schemas
+
+
+CAPTION_RULE = "CreateVideoRequest.x-heygen-rules.0"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("Dimension.properties.width.multipleOf", 2, r"Dimension\.width: unsupported keywords \['multipleOf'\]"),
+        ("Dimension.properties.width.type", "int", "unknown type 'int'"),
+        ("Dimension.properties.width.minimum", "0", "minimum must be a number"),
+        ("Dimension.additionalProperties", {"type": "string"}, "additionalProperties must be true or false"),
+        ("Dimension.properties.width", {"$ref": "#/components/schemas/Nope"}, "unresolvable \\$ref"),
+        ("VideoInput.properties.voice.discriminator", None, "oneOf without a discriminator mapping"),
+        ("AudioVoice.x-heygen-rules.0.rule", "at-most-one-of", "unknown x-heygen-rules kind 'at-most-one-of'"),
+        ("AudioVoice.x-heygen-rules.0.properties.0", "audio_uri", "names unknown property 'audio_uri'"),
+        (f"{CAPTION_RULE}.items", "scenes", "names unknown property 'scenes'"),
+        (f"{CAPTION_RULE}.union", "narration", r"`video_inputs\[\]\.narration` is not a union"),
+        (f"{CAPTION_RULE}.variants", ["audio", "tts"], r"with the variants \['tts'\]"),
+        (f"{CAPTION_RULE}.when", {"caption": True, "title": "x"}, "exactly one `when` property"),
+    ],
+)
+def test_the_compiler_refuses_a_spec_it_does_not_understand(path: str, value: Any, message: str) -> None:
+    # Refusing beats skipping: a keyword silently ignored would let through what HeyGen rejects.
+    with pytest.raises(SchemaCompileError, match=message):
+        _Compiler(_schemas_with(path, value)).compile_named("CreateVideoRequest")
