@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 from codegen.diff import diff_documents
 from tests.bench.__main__ import Bench
-
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = next((p for p in (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared") if p.is_dir()), None)
+from tests.shared import CORPUS, ROOT
 
 
 def _with_one_change(spec: dict[str, Any]) -> dict[str, Any]:
@@ -43,8 +40,8 @@ def run(bench: Bench) -> None:
     _measure(bench, "seed heygen-api 4.0.8 (vendored)", seed, repeat=20)
     patched = json.loads((ROOT / "openapi" / "heygen-api.patched.json").read_text(encoding="utf-8"))
     _measure(bench, "seed heygen-api 4.0.8 (patched, 18 components)", patched, repeat=20)
-    external = SHARED / "corpus" / "heygen" / "external-api-1.0.0.json" if SHARED else None
-    if external is None or not external.is_file():
-        print("skipped external-api-1.0.0.json: ../shared/corpus/heygen is not available")
+    external = CORPUS / "external-api-1.0.0.json"
+    if not external.is_file():
+        print(f"skipped external-api-1.0.0.json: {CORPUS} is not available (set HEYGEN_STUDIO_SHARED)")
         return
     _measure(bench, "external-api-1.0.0.json (46 paths)", json.loads(external.read_text(encoding="utf-8")), repeat=5)

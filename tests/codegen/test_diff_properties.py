@@ -18,15 +18,7 @@ from hypothesis import strategies as st
 
 from codegen.diff import diff_documents, diff_sources
 from codegen.diff.spec import load_side
-
-ROOT = Path(__file__).resolve().parents[2]
-# ../shared beside the repository; a git worktree one level deeper (wt/<branch>) finds it one more up.
-SHARED = next(
-    (p for p in (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared") if p.is_dir()), ROOT / ".." / "shared"
-)
-CORPUS = SHARED / "corpus" / "heygen"
-SEED = SHARED / "seed" / "generate-studio-video.md"
-needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/heygen is not available")
+from tests.shared import CORPUS, ROOT, SEED, needs_corpus
 
 
 def corpus_specs() -> list[Path]:
@@ -35,7 +27,7 @@ def corpus_specs() -> list[Path]:
     return [*sorted(p for p in CORPUS.rglob("*") if p.suffix in (".json", ".yaml")), SEED]
 
 
-@needs_shared
+@needs_corpus
 @pytest.mark.parametrize("spec", corpus_specs(), ids=lambda p: p.name)
 def test_self_diff_is_empty(spec: Path) -> None:
     report = diff_sources(str(spec), str(spec))
@@ -67,7 +59,7 @@ def test_reordering_keys_is_not_a_change(seed: int) -> None:
     assert () == diff_documents(spec, shuffled(spec, random.Random(seed))).changes
 
 
-@needs_shared
+@needs_corpus
 def test_reformatting_json_as_yaml_is_not_a_change(tmp_path: Path) -> None:
     source = CORPUS / "v3-videos-history" / "20_2026-07-21_3905c9a.json"
     copy = tmp_path / "same.yaml"
@@ -75,7 +67,7 @@ def test_reformatting_json_as_yaml_is_not_a_change(tmp_path: Path) -> None:
     assert () == diff_sources(str(source), str(copy)).changes
 
 
-@needs_shared
+@needs_corpus
 def test_formatting_only_postman_pair_has_no_err_or_warn() -> None:
     base = CORPUS / "postman-derived-2024-09-11.yaml"
     revision = CORPUS / "postman-derived-2026-03-16.yaml"
@@ -88,7 +80,7 @@ def history() -> list[Path]:
     return sorted((CORPUS / "v3-videos-history").glob("*.json")) if CORPUS.is_dir() else []
 
 
-@needs_shared
+@needs_corpus
 @pytest.mark.parametrize("pair", list(zip(history(), history()[1:], strict=False)), ids=lambda p: p[1].stem)
 def test_real_history_diffs_without_error(pair: tuple[Path, Path]) -> None:
     for profile in ("client", "wire"):
@@ -96,14 +88,14 @@ def test_real_history_diffs_without_error(pair: tuple[Path, Path]) -> None:
         assert report.outcome.text
 
 
-@needs_shared
+@needs_corpus
 def test_history_flat_body_becoming_a_union_is_breaking() -> None:
     first, second = history()[:2]
     report = diff_sources(str(first), str(second))
     assert [("request-body-wrapped-in-one-of", "ERR")] == [(c.id, c.level) for c in report.changes]
 
 
-@needs_shared
+@needs_corpus
 def test_history_new_union_arm_is_reported_even_with_dangling_mapping() -> None:
     base, revision = history()[-2:]
     report = diff_sources(str(base), str(revision))
@@ -111,7 +103,7 @@ def test_history_new_union_arm_is_reported_even_with_dangling_mapping() -> None:
     assert "studio" in json.dumps(load_side(str(revision))["paths"]["/v3/videos"]["post"]["requestBody"])
 
 
-@needs_shared
+@needs_corpus
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_output_is_identical_across_runs_and_hash_seeds(fmt: str) -> None:
     base = CORPUS / "v3-videos-history" / "08_2026-04-28_c00e541.json"

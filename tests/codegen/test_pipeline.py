@@ -24,9 +24,9 @@ pytest.importorskip("openapi_python_client", reason="the generators need Python 
 from codegen import verify
 from codegen.errors import CodegenError, StaleError
 from codegen.generate import GENERATORS, Layout, generate_tree, run_in_place, tool_versions
+from tests.shared import CORPUS, needs_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "heygen"
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -342,10 +342,8 @@ def test_the_fast_path_key_changes_with_every_input(layout: Layout, tmp_path: Pa
 
 # --- real specs nobody on this project wrote -----------------------------------
 
-corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/heygen is not checked out here")
 
-
-@corpus
+@needs_corpus
 @pytest.mark.parametrize(
     "name",
     [
@@ -369,7 +367,7 @@ def test_real_specs_generate_an_importable_package(tmp_path: Path, name: str) ->
     assert 0 == check.returncode, check.stderr
 
 
-@corpus
+@needs_corpus
 def test_a_real_spec_with_invalid_path_templates_is_refused_in_one_line(tmp_path: Path) -> None:
     """The Postman-derived specs write `/v2/template/<id>`: not a URL path, so no client is written."""
     out = tmp_path / "out"

@@ -1,0 +1,32 @@
+"""Where the tests find ``../shared``: the seed page and the corpus of real HeyGen specs nobody here wrote.
+
+The corpus is data beside the repository, not part of it (its README forbids
+copying it in), so tests that read it skip with a reason where it is absent.
+``HEYGEN_STUDIO_SHARED`` points elsewhere; otherwise ``../shared`` beside the
+repository is used, or one level further up for a git worktree in ``wt/<branch>``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shared() -> Path:
+    configured = os.environ.get("HEYGEN_STUDIO_SHARED")
+    if configured:
+        return Path(configured)
+    candidates = (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+SHARED = _shared()
+CORPUS = SHARED / "corpus" / "heygen"
+SEED = SHARED / "seed" / "generate-studio-video.md"
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"{CORPUS} is not available (set HEYGEN_STUDIO_SHARED to the shared folder)"
+)
