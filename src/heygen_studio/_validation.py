@@ -39,6 +39,29 @@ _ANNOTATIONS = frozenset(
 )
 
 
+# OpenAPI's integer formats: a value outside the format's range cannot be what the spec describes.
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _integer_format(schema: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The range of an integer schema's ``format``, when it names one."""
+    name = schema.get("format")
+    return _INTEGER_FORMATS.get(name) if schema.get("type") == "integer" and isinstance(name, str) else None
+
+
+def _effective(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with an integer ``format`` folded into its ``minimum``/``maximum``, so every path checks it."""
+    span = _integer_format(schema)
+    low, high = span or (0, 0)
+    if span is None or not (_is_number(schema.get("minimum", low)) and _is_number(schema.get("maximum", high))):
+        return schema  # a malformed bound is left for _constraints to refuse
+    return {
+        **schema,
+        "minimum": max(schema.get("minimum", low), low),
+        "maximum": min(schema.get("maximum", high), high),
+    }
+
+
 class _Error:
     """A violation on its way up to the root; ``rpath`` is its path, innermost segment first."""
 
@@ -205,6 +228,7 @@ class _Compiler:
         return check
 
     def compile(self, schema: Mapping[str, Any], *, where: str, noun: str = "") -> _Check:
+        schema = _effective(schema)
         keys = {key for key in schema if key not in _ANNOTATIONS and not key.startswith("x-")}
         if "$ref" in schema:
             if keys - {"$ref"}:
@@ -274,7 +298,7 @@ class _Compiler:
             raise SchemaCompileError(f"{where}: unsupported object keywords {sorted(unsupported)}")
         if schema.get("type", "object") != "object":
             raise SchemaCompileError(f"{where}: properties on a non-object schema")
-        properties: Mapping[str, Any] = schema.get("properties", {})
+        properties: Mapping[str, Any] = {key: _effective(sub) for key, sub in schema.get("properties", {}).items()}
         checks = {key: self.compile(sub, where=f"{where}.{key}", noun=key) for key, sub in properties.items()}
         # A call per field is most of the cost of a check, so the common field shapes are also checked
         # inline, from one lookup per field: (the exact Python types whose every value passes, plus the
@@ -602,12 +626,15 @@ def _constraints(schema: Mapping[str, Any], *, where: str) -> list[_Constraint]:
             return _Error("pattern", f"must match the pattern {source} (pattern), got {_show(value)}")
 
         constraints.append(pattern)
+    span = _integer_format(schema) or ()
     for keyword, (holds, sign) in _BOUNDS.items():
         if keyword in schema:
             limit = schema[keyword]
             if not _is_number(limit):
                 raise SchemaCompileError(f"{where}: {keyword} must be a number")
-            constraints.append(_bound_constraint(keyword, limit, holds, sign))
+            # A bound that comes from an integer format (see _effective) says so.
+            source = f"{keyword}, format {schema['format']}" if limit in span else keyword
+            constraints.append(_bound_constraint(keyword, limit, holds, sign, source))
     return constraints
 
 
@@ -624,11 +651,13 @@ def _enum_constraint(options: list[Any], *, rule: str) -> _Constraint:
     return enum
 
 
-def _bound_constraint(keyword: str, limit: Any, holds: Callable[[Any, Any], bool], sign: str) -> _Constraint:
+def _bound_constraint(
+    keyword: str, limit: Any, holds: Callable[[Any, Any], bool], sign: str, source: str
+) -> _Constraint:
     def bound(value: Any) -> _Error | None:
         if not _is_number(value) or holds(value, limit):
             return None
-        return _Error(keyword, f"must be {sign} {_literal(limit)} ({keyword}), got {_show(value)}")
+        return _Error(keyword, f"must be {sign} {_literal(limit)} ({source}), got {_show(value)}")
 
     return bound
 

@@ -248,6 +248,8 @@ class _Generator:
         for keyword, step in (("minimum", -0.01), ("maximum", 0.01), ("exclusiveMinimum", 0.0)):
             if keyword in schema:
                 misses += [schema[keyword] + step, schema[keyword]]
+        if schema.get("format") == "int32":
+            misses += [2**31, -(2**31) - 1]
         if "pattern" in schema:
             misses += ["#FFF", "#GGGGGG", "#FFFFFF\n", "FFFFFF", "#ffffff"]
         if "enum" in schema:

@@ -124,6 +124,7 @@ VALID: list[tuple[str, Payload]] = [
         {"caption": True, "video_inputs": [valid_payload()["video_inputs"][0], {"voice": {"type": "silence"}}]},
     ),
     ("audio without caption", {"caption": False, "video_inputs": [{"voice": AUDIO}]}),
+    ("int32 extremes", {**valid_payload(), "dimension": {"width": 2**31 - 1, "height": -(2**31)}}),
     ("50 scenes", {"video_inputs": [valid_payload()["video_inputs"][0] for _ in range(50)]}),
     ("scene without character", scene_with()),
 ]
@@ -311,6 +312,12 @@ INVALID: list[tuple[str, Payload, list[tuple[str, str]]]] = [
         {"caption": 1, "video_inputs": [{"voice": AUDIO}]},
         [("caption", "type")],
     ),
+    # integer formats: width, height and pitch are int32
+    (
+        "width past int32",
+        {**valid_payload(), "dimension": {"width": 2**31, "height": -(2**31) - 1}},
+        [("dimension.width", "maximum"), ("dimension.height", "minimum")],
+    ),
     # items
     ("no scenes", {"video_inputs": []}, [("video_inputs", "minItems")]),
     (
@@ -477,6 +484,12 @@ MESSAGES: list[tuple[Payload, Violation]] = [
         ),
     ),
     ({"video_inputs": []}, Violation("video_inputs", "must have at least 1 item (minItems), got 0", "minItems")),
+    (
+        changed("dimension.width", 2**32),
+        Violation(
+            "dimension.width", "must be <= 2147483647 (maximum, format int32), got integer 4294967296", "maximum"
+        ),
+    ),
     (
         changed("video_inputs.0.character.avatar_style", "square"),
         Violation(
@@ -720,6 +733,7 @@ def _without(node: Any, keyword: str, *, in_properties: bool = False) -> Any:
         "enum-when",
         "numeric-string",
         "excludes-variant",
+        "format",
     ],
 )
 def test_dropping_any_rule_from_the_spec_fails_a_row_of_the_table(dropped: str) -> None:

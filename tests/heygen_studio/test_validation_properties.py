@@ -28,6 +28,7 @@ OFFSET = {
     "additionalProperties": False,
 }
 SCALE = {"type": "number", "minimum": 0, "maximum": 5}
+INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}  # "format": "int32"
 
 
 def variant(tag: str, properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
@@ -197,7 +198,7 @@ ORACLE_SCHEMA = {
         },
         "dimension": {
             "type": "object",
-            "properties": {"width": {"type": "integer"}, "height": {"type": "integer"}},
+            "properties": {"width": INT32, "height": INT32},
             "additionalProperties": False,
         },
     },
@@ -288,6 +289,7 @@ def test_mutated_payloads_get_the_oracles_verdict(payload: Any) -> None:
         ({"video_inputs": [{"character": {"type": "talking_photo", "talking_photo_id": "t", "prompt": "p"}}]}, False),
         ({"caption": True, "video_inputs": [{}, {"voice": {"type": "audio", "audio_url": "u"}}]}, False),
         ({"caption": True, "video_inputs": [{"voice": {"type": "silence"}}]}, True),
+        ({"video_inputs": [{}], "dimension": {"width": 2**31}}, False),
     ],
 )
 def test_the_oracle_itself_knows_the_rules(payload: dict[str, Any], valid: bool) -> None:
