@@ -1,4 +1,4 @@
-"""A local HeyGen for tests: ``MockHeyGen`` serves ``POST /v2/video/generate`` on loopback.
+"""A local HeyGen for tests: ``MockHeyGen`` serves the video workflow (v2 and v3) on loopback.
 
 Run it on its own with ``python -m heygen_studio.testing --port 8000``.
 """

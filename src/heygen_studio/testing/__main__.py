@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from heygen_studio.testing._server import MockHeyGen, logger
+from heygen_studio.testing._http import logger
+from heygen_studio.testing._server import MockHeyGen
 
 EXIT_CANNOT_LISTEN = 1
 
@@ -31,14 +33,30 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m heygen_studio.testing",
-        description="Serve a local HeyGen (POST /v2/video/generate) until Ctrl-C.",
+        description="Serve a local HeyGen (v2 generate and status, v3 create/get/list/delete) until Ctrl-C.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=_port, default=8000, help="TCP port, 0 for a free one (default: %(default)s)")
     parser.add_argument("--api-key", default="test-key", help="the x-api-key to accept (default: %(default)s)")
+    parser.add_argument(
+        "--render-seconds",
+        type=_seconds,
+        default=10.0,
+        help="how long a video takes from waiting to completed, in seconds (default: %(default)s)",
+    )
     parser.add_argument(
         "--no-validate", dest="validate", action="store_false", help="accept any JSON object, skip the spec's rules"
     )
@@ -67,7 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    server = MockHeyGen(api_key=args.api_key, host=args.host, port=args.port, validate=args.validate)
+    server = MockHeyGen(
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+        validate=args.validate,
+        render_seconds=args.render_seconds,
+    )
     server._log_level = logging.INFO
     try:
         server.start()
