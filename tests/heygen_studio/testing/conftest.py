@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -37,3 +38,20 @@ def client(server: MockHeyGen) -> Iterator[httpx.Client]:
 def create(client: httpx.Client, payload: Any = None, **kwargs: Any) -> httpx.Response:
     """POST a create request (the valid README payload unless given)."""
     return client.post(CREATE, json=valid_payload() if payload is None else payload, **kwargs)
+
+
+def raw_exchange(server: MockHeyGen, request: bytes, *, end: bool = False) -> bytes:
+    """Send raw bytes on a fresh connection and read until the server closes it.
+
+    With ``end`` the client closes its sending side after the request, so a
+    server waiting for more body bytes sees the body end.
+    """
+    host, port = server.base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        if end:
+            connection.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+        return received

@@ -16,7 +16,7 @@ import pytest
 import heygen_studio.testing
 from heygen_studio.testing import MockHeyGen, RecordedRequest
 from tests.heygen_studio.test_validation import changed, valid_payload
-from tests.heygen_studio.testing.conftest import CREATE, KEY, create, mock_threads
+from tests.heygen_studio.testing.conftest import CREATE, KEY, create, mock_threads, raw_exchange
 
 VIDEO_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -202,16 +202,6 @@ def test_head_gets_the_headers_without_a_body(client: httpx.Client) -> None:
     assert b"" == response.content
     assert int(response.headers["content-length"]) > 0
     assert 405 == client.head(CREATE).status_code  # the connection still frames correctly
-
-
-def raw_exchange(server: MockHeyGen, request: bytes) -> bytes:
-    host, port = server.base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=5) as connection:
-        connection.sendall(request)
-        received = b""
-        while chunk := connection.recv(65536):
-            received += chunk
-        return received
 
 
 def test_a_broken_content_length_is_400_and_closes_the_connection(server: MockHeyGen) -> None:
