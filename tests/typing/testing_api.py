@@ -6,6 +6,7 @@ warn_unused_ignores (strict) fails the check if one of them stops being an error
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,7 +33,18 @@ with MockHeyGen() as server:
     server.stall_next(5)
     server.stall_next(0.5)
     server.drop_next()
+    server.fail_next(503, operation="GET /v3/videos/{video_id}")
+    server.stall_next(1, operation="GET /v3/videos")
+    server.drop_next(operation="DELETE /v3/videos/{video_id}")
+    server.advance(60)
+    server.advance(0.5)
+    server.fail_render_next()
+    server.fail_render_next("avatar_not_found", "The avatar was deleted")
+    assert_type(server.video("0123"), dict[str, Any])
     server.reset()
+
+clocked = MockHeyGen(render_seconds=60, clock=lambda: 1_780_000_000.0)
+clocked_too = MockHeyGen(render_seconds=0.5, clock=time.monotonic)
 
 started: MockHeyGen = MockHeyGen(api_key="k", host="::1", port=8000, validate=False).start()
 started.close()
@@ -55,6 +67,13 @@ server.fail_next(429, retry_after=[1])  # type: ignore[arg-type]
 server.fail_next(429, headers={"Retry-After": 1})  # type: ignore[dict-item]
 server.stall_next("5")  # type: ignore[arg-type]
 server.drop_next(1)  # type: ignore[call-arg,arg-type]
+server.drop_next("DELETE /v3/videos/{video_id}")  # type: ignore[call-arg]
+server.fail_next(503, operation=1)  # type: ignore[arg-type]
+server.advance("5")  # type: ignore[arg-type]
+server.fail_render_next(code=1)  # type: ignore[arg-type]
+MockHeyGen(render_seconds="60")  # type: ignore[arg-type]
+MockHeyGen(clock=0.0)  # type: ignore[arg-type]
+MockHeyGen(clock=lambda: "now")  # type: ignore[arg-type,return-value]
 server.base_url = "http://elsewhere"  # type: ignore[misc]
 request.body = b""  # type: ignore[misc]
 request.headers["x-api-key"] = "other"  # type: ignore[index]

@@ -18,6 +18,7 @@ import pytest
 
 import heygen_studio
 from tests.heygen_studio.test_validation import valid_payload
+from tests.heygen_studio.testing import v3_payloads
 from tests.heygen_studio.testing.conftest import CREATE
 
 # The child imports the same heygen_studio this process tested, wherever it lives (src/ or site-packages).
@@ -93,6 +94,31 @@ def test_no_validate_accepts_any_json_object() -> None:
     assert 0 == process.returncode
 
 
+def test_render_seconds_sets_how_long_a_v3_video_renders() -> None:
+    with serving("--render-seconds", "0") as (process, base_url, _):
+        with httpx.Client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
+            video_id = http.post("/v3/videos", json=v3_payloads.avatar()).json()["data"]["video_id"]
+            detail = http.get(f"/v3/videos/{video_id}").json()["data"]
+        process.terminate()
+        stdout, _ = process.communicate(timeout=30)
+
+    assert "completed" == detail["status"]
+    lines = stdout.splitlines()
+    assert lines[0].endswith(f" INFO POST /v3/videos 200 video_id={video_id}"), lines
+    assert lines[1].endswith(f" INFO GET /v3/videos/{video_id} 200"), lines
+
+
+def test_by_default_a_cli_video_is_still_rendering_at_first() -> None:
+    with serving() as (process, base_url, _):
+        with httpx.Client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
+            video_id = http.post("/v3/videos", json=v3_payloads.avatar()).json()["data"]["video_id"]
+            status = http.get(f"/v3/videos/{video_id}").json()["data"]["status"]
+        process.terminate()
+        process.communicate(timeout=30)
+
+    assert "waiting" == status
+
+
 def test_a_port_in_use_is_a_one_line_error_and_exit_1() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -111,6 +137,9 @@ def test_a_port_in_use_is_a_one_line_error_and_exit_1() -> None:
     [
         (["--port", "70000"], "port must be between 0 and 65535 (0 picks a free one), got 70000"),
         (["--port", "eighty"], "not a port number: 'eighty'"),
+        (["--render-seconds", "-1"], "must be a finite number >= 0, got '-1'"),
+        (["--render-seconds", "nan"], "must be a finite number >= 0, got 'nan'"),
+        (["--render-seconds", "soon"], "not a number of seconds: 'soon'"),
     ],
 )
 def test_bad_arguments_exit_2_with_usage(args: list[str], message: str) -> None:

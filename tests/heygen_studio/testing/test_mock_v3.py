@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from heygen_studio.testing import MockHeyGen
+from heygen_studio import Violation
+from heygen_studio._validation import WRONG_VARIANT
+from heygen_studio.testing import MockHeyGen, _handlers
 from tests.heygen_studio.test_validation import valid_payload
 from tests.heygen_studio.testing import v3_payloads
 from tests.heygen_studio.testing.conftest import CREATE, KEY, mock_threads
@@ -123,6 +125,41 @@ def test_without_validation_any_json_object_creates_a_video(clock: FakeClock) ->
 
         assert 200 == response.status_code
         assert 1 == len(server.videos)
+
+
+def test_with_an_operation_aware_validate_request_the_mock_passes_the_operation(
+    rendering: MockHeyGen, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shape validate_request takes once the validation branch lands: the mock must pass operation= through.
+    seen: list[str] = []
+
+    def validate_request(payload: dict[str, Any], *, operation: str) -> list[Violation]:
+        seen.append(operation)
+        if operation == "POST /v3/videos":
+            return [Violation("scenes.0.input.script", "`script` needs `voice_id`", "requires")]
+        return []
+
+    monkeypatch.setattr(_handlers, "validate_request", validate_request)
+    monkeypatch.setattr(_handlers, "_VALIDATES_ANY_OPERATION", True)
+
+    refused = http.post("/v3/videos", json=v3_payloads.studio())
+    accepted = http.post(CREATE, json=valid_payload())
+
+    error = v3_error("invalid_parameter", "`script` needs `voice_id`", "scenes.0.input.script")
+    assert (400, error) == (refused.status_code, refused.json())
+    assert 200 == accepted.status_code
+    assert ["POST /v3/videos", "POST /v2/video/generate"] == seen
+    assert 1 == len(rendering.videos)
+
+
+def test_a_wrong_variant_field_is_tolerated_as_heygen_does(http: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def validate_request(payload: dict[str, Any], *, operation: str) -> list[Violation]:
+        return [Violation("motion_prompt", "only for photo avatars", WRONG_VARIANT)]
+
+    monkeypatch.setattr(_handlers, "validate_request", validate_request)
+    monkeypatch.setattr(_handlers, "_VALIDATES_ANY_OPERATION", True)
+
+    assert 200 == http.post("/v3/videos", json=v3_payloads.avatar()).status_code
 
 
 # -- authentication ----------------------------------------------------------------------------------------------
