@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from heygen_studio.testing._answers import Answer, error_answer
+from heygen_studio.testing._answers import Answer
 
 logger = logging.getLogger("heygen_studio.testing")
 
@@ -133,8 +133,16 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
+@dataclass(frozen=True)
+class FramingError:
+    """Why a request's body could not be read: answered with ``status`` and ``message``, then the connection closes."""
+
+    status: int
+    message: str
+
+
 #: Called once per request with the handler, the request and the framing error (or ``None``).
-Responder = Callable[["Handler", RecordedRequest, "Answer | None"], None]
+Responder = Callable[["Handler", RecordedRequest, "FramingError | None"], None]
 
 
 class Server(ThreadingHTTPServer):
@@ -208,56 +216,56 @@ class Handler(BaseHTTPRequestHandler):
         # Every answer is logged once, with its job, by MockHeyGen.
         pass
 
-    def _read_body(self) -> bytes | Answer:
+    def _read_body(self) -> bytes | FramingError:
         encodings = self.headers.get_all("Transfer-Encoding") or []
         lengths = self.headers.get_all("Content-Length") or []
         if encodings:
             codings = [coding.strip().lower() for value in encodings for coding in value.split(",")]
             if codings != ["chunked"]:
                 shown = _clip(", ".join(encodings))
-                return error_answer(501, f"Transfer-Encoding {shown} is not supported: send chunked")
+                return FramingError(501, f"Transfer-Encoding {shown} is not supported: send chunked")
             if lengths:
-                return error_answer(400, "Content-Length and Transfer-Encoding may not be sent together")
+                return FramingError(400, "Content-Length and Transfer-Encoding may not be sent together")
             return self._read_chunked()
         if not lengths:
             return b""
         if len({value.strip() for value in lengths}) > 1:
-            return error_answer(400, f"Content-Length is sent {len(lengths)} times with different values")
+            return FramingError(400, f"Content-Length is sent {len(lengths)} times with different values")
         text = lengths[0].strip()
         if not _CONTENT_LENGTH.fullmatch(text):
-            return error_answer(400, f"Content-Length is not a non-negative integer: {_clip(lengths[0])}")
+            return FramingError(400, f"Content-Length is not a non-negative integer: {_clip(lengths[0])}")
         length = int(text)
         if length > MAX_BODY_BYTES:
-            return error_answer(413, f"Request body too large: {length} bytes (limit {MAX_BODY_BYTES})")
+            return FramingError(413, f"Request body too large: {length} bytes (limit {MAX_BODY_BYTES})")
         body = self.rfile.read(length)
         if len(body) < length:
-            return error_answer(400, f"Request body ended after {len(body)} of {length} bytes")
+            return FramingError(400, f"Request body ended after {len(body)} of {length} bytes")
         return body
 
-    def _read_chunked(self) -> bytes | Answer:
+    def _read_chunked(self) -> bytes | FramingError:
         chunks: list[bytes] = []
         total = 0
         while True:
             line = self.rfile.readline(_LINE_LIMIT + 1)
             if not line.endswith(b"\n"):
-                return error_answer(400, "Malformed chunked request body: a chunk-size line is too long or cut off")
+                return FramingError(400, "Malformed chunked request body: a chunk-size line is too long or cut off")
             size_text = line.split(b";", 1)[0].strip()
             if not _CHUNK_SIZE.fullmatch(size_text):
                 message = f"Malformed chunked request body: chunk size {_clip(size_text)} is not 1 to 16 hex digits"
-                return error_answer(400, message)
+                return FramingError(400, message)
             size = int(size_text, 16)
             if size == 0:
-                return b"".join(chunks) if self._skip_trailers() else error_answer(400, "Malformed chunked trailers")
+                return b"".join(chunks) if self._skip_trailers() else FramingError(400, "Malformed chunked trailers")
             total += size
             if total > MAX_BODY_BYTES:
-                return error_answer(413, f"Request body too large (limit {MAX_BODY_BYTES} bytes)")
+                return FramingError(413, f"Request body too large (limit {MAX_BODY_BYTES} bytes)")
             chunk = self.rfile.read(size)
             if len(chunk) < size:
                 message = f"Malformed chunked request body: a chunk ended after {len(chunk)} of {size} bytes"
-                return error_answer(400, message)
+                return FramingError(400, message)
             chunks.append(chunk)
             if self.rfile.readline(3) not in (b"\r\n", b"\n"):
-                return error_answer(400, "Malformed chunked request body: chunk data is not followed by CRLF")
+                return FramingError(400, "Malformed chunked request body: chunk data is not followed by CRLF")
 
     def _skip_trailers(self) -> bool:
         """Read the trailer section up to its blank line; false when it is cut off or unbounded."""
@@ -275,9 +283,9 @@ class Handler(BaseHTTPRequestHandler):
             method=self.command,
             path=self.path,
             headers=Headers(list(self.headers.items())),
-            body=b"" if isinstance(body, Answer) else body,
+            body=b"" if isinstance(body, FramingError) else body,
         )
-        if isinstance(body, Answer):
+        if isinstance(body, FramingError):
             # The rest of the stream cannot be trusted to start a new request.
             self.close_connection = True
             self.server.respond(self, request, body)

@@ -18,7 +18,7 @@ from typing import Any
 
 from typing_extensions import Self
 
-from heygen_studio.testing._answers import Answer
+from heygen_studio.testing._answers import Answer, ErrorStyle, error_answer
 from heygen_studio.testing._faults import (
     Drop,
     Fail,
@@ -30,7 +30,7 @@ from heygen_studio.testing._faults import (
     check_times,
 )
 from heygen_studio.testing._handlers import OPERATION_NAMES, Context, authorize, route
-from heygen_studio.testing._http import MAX_BODY_BYTES, Handler, RecordedRequest, logger
+from heygen_studio.testing._http import MAX_BODY_BYTES, FramingError, Handler, RecordedRequest, logger
 from heygen_studio.testing._listener import Listener
 from heygen_studio.testing._store import VideoStore
 
@@ -337,9 +337,13 @@ class MockHeyGen:
 
     # -- serving -----------------------------------------------------------------------------------------------
 
-    def _respond(self, handler: Handler, request: RecordedRequest, broken: Answer | None) -> None:
+    def _respond(self, handler: Handler, request: RecordedRequest, broken: FramingError | None) -> None:
         request_id = uuid.uuid4().hex
-        routed = route(request) if broken is None else broken
+        routed = route(request)
+        if broken is not None:
+            # Answered in the envelope of the operation the request was for; no fault is used.
+            style = ErrorStyle.LEGACY if isinstance(routed, Answer) else routed[0].style
+            routed = error_answer(broken.status, broken.message, style=style)
         fault: Fault | None = None
         with self._lock:
             self._requests.append(request)

@@ -252,3 +252,13 @@ def test_utf8_with_non_ascii_text_is_accepted(server: MockHeyGen, content_type: 
 
     assert 200 == status
     assert 1 == len(server.videos)
+
+
+def test_a_framing_error_on_a_v3_operation_is_in_the_v3_envelope(server: MockHeyGen) -> None:
+    request = head("/v3/videos", "Transfer-Encoding: chunked") + b"-1\r\n"
+
+    status, _, data = answer(raw_exchange(server, request, end=True))
+
+    message = "Malformed chunked request body: chunk size '-1' is not 1 to 16 hex digits"
+    error = {"code": "invalid_parameter", "message": message, "param": None, "doc_url": None}
+    assert (400, {"error": error}) == (status, data)
