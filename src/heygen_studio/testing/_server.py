@@ -231,7 +231,13 @@ class MockHeyGen:
         Args:
             code: Its ``failure_code`` (the default is the spec's example).
             message: Its ``failure_message``.
+
+        Raises:
+            TypeError: ``code`` or ``message`` is not a string.
         """
+        for name, value in (("code", code), ("message", message)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, got {type(value).__name__}")
         self._store.fail_render_next(code, message)
 
     # -- the fault script --------------------------------------------------------------------------------------

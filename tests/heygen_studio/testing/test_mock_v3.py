@@ -311,6 +311,15 @@ def test_fail_render_next_defaults_to_the_specs_example(rendering: MockHeyGen, h
     assert ("rendering_failed", "Avatar rendering timed out") == (data["failure_code"], data["failure_message"])
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"code": 1}, "code must be a str, got int"), ({"message": None}, "message must be a str, got NoneType")],
+)
+def test_fail_render_next_refuses_what_is_not_text(rendering: MockHeyGen, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        rendering.fail_render_next(**kwargs)
+
+
 def test_render_time_is_fixed_when_the_video_is_created(rendering: MockHeyGen, http: httpx.Client) -> None:
     early = create(http)
     rendering.advance(45)
