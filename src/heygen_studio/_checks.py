@@ -27,7 +27,7 @@ CLIP = 60
 
 # An int beyond what a JSON number can carry (a float64): HeyGen cannot read it, and Python's
 # int-to-str limit (4,300 digits) makes json.dumps raise ValueError on much larger ones.
-_LARGEST = int(sys.float_info.max)
+LARGEST = int(sys.float_info.max)
 
 
 class SchemaCompileError(Exception):
@@ -88,10 +88,24 @@ def is_boolean(value: Any) -> bool:
     return value is True or value is False
 
 
+def is_json_string(value: Any) -> bool:
+    return isinstance(value, str) and (value.isascii() or not unencodable(value))
+
+
+def is_json_integer(value: Any) -> bool:
+    return is_integer(value) and -LARGEST <= value <= LARGEST
+
+
+def is_json_number(value: Any) -> bool:
+    return is_number(value) and (type(value) is float or -LARGEST <= value <= LARGEST)
+
+
+#: JSON's types, as JSON sees them: a string UTF-8 can encode, a number a float64 can carry. Containers
+#: are tested only for their own type; their contents are their schema's business.
 TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda value: isinstance(value, str),
-    "integer": is_integer,
-    "number": is_number,
+    "string": is_json_string,
+    "integer": is_json_integer,
+    "number": is_json_number,
     "boolean": is_boolean,
     "null": lambda value: value is None,
     "object": lambda value: isinstance(value, dict),
@@ -146,7 +160,7 @@ def show(value: Any) -> str:
         text = repr(value)[1:-1] if len(value) <= CLIP else repr(value[: CLIP - 3])[1:-1] + "..."
         return f'string "{text}"'
     if isinstance(value, int):
-        if not -_LARGEST <= value <= _LARGEST:
+        if not -LARGEST <= value <= LARGEST:
             return f"an integer of {value.bit_length():,} bits (too large for a JSON number)"
         return f"integer {clip(str(value))}"
     if isinstance(value, float):
@@ -180,7 +194,7 @@ def fields(names: Sequence[str], joiner: str = ", ") -> str:
 # -- is it JSON at all ------------------------------------------------------------------------------------------
 
 
-def _unencodable(text: str) -> bool:
+def unencodable(text: str) -> bool:
     """Whether ``text`` has a lone surrogate, which UTF-8 (and so the request body) cannot carry."""
     if text.isascii():
         return False
@@ -192,7 +206,7 @@ def _unencodable(text: str) -> bool:
 
 
 def _text_problem(text: str, what: str) -> str | None:
-    if _unencodable(text):
+    if unencodable(text):
         return f"{what} has a lone surrogate, which UTF-8 cannot encode (not JSON text)"
     return None
 
@@ -253,7 +267,7 @@ def _leaf_problem(value: Any) -> tuple[str, str] | None:
     if value is None or value is True or value is False:
         return None
     if isinstance(value, int):
-        return None if -_LARGEST <= value <= _LARGEST else ("json", f"must be a JSON number, got {show(value)}")
+        return None if -LARGEST <= value <= LARGEST else ("json", f"must be a JSON number, got {show(value)}")
     if isinstance(value, float):
         return None if math.isfinite(value) else ("json", f"must be a JSON number, got {show(value)}")
     if isinstance(value, (dict, list)):
@@ -263,31 +277,54 @@ def _leaf_problem(value: Any) -> tuple[str, str] | None:
     return ("type", f"must be JSON (object, array, string, number, boolean or null), got {show(value)}")
 
 
+def check_json(value: Any) -> _Errors | None:
+    """The checker of a schema that allows any value (``{}``, ``true``): any value that is JSON."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None or kind is int or kind is float:
+        found = _leaf_problem(value)
+        return None if found is None else [_Error(*found)]
+    if is_plain_json(value):
+        return None
+    return json_problems(value)
+
+
+def type_error(expected: str, value: Any) -> _Errors:
+    """Why ``value`` is not of the ``expected`` JSON type; a value that is not JSON at all says that instead."""
+    # A lone surrogate or a tuple is better named as such; NaN or a huge int reads well as a wrong type.
+    if isinstance(value, str) or not isinstance(value, (dict, list, int, float)):
+        found = _leaf_problem(value)
+        if found is not None:
+            return [_Error(*found)]
+    return [_Error("type", f"must be of type {expected}, got {show(value)}")]
+
+
 def is_plain_json(value: Any, depth: int = 0) -> bool:
     """A fast, strict yes for the common case: exact JSON types all the way down, within :data:`MAX_DEPTH`.
 
-    ``False`` only means "look closer" (:func:`json_problems` decides): str or int subclasses, for
-    instance, are sent fine by ``json.dumps`` but are not taken here.
+    ``False`` only means "look closer" (:func:`json_problems` and the compiled checkers decide): str or
+    int subclasses, for instance, are sent fine by ``json.dumps`` but are not taken here, nor are floats
+    with no fraction, which JSON Schema counts as integers and HeyGen's spec does not.
     """
     kind = type(value)
     if kind is dict:
         if depth >= MAX_DEPTH:
             return False
         for key, item in value.items():
-            if type(key) is not str or (not key.isascii() and _unencodable(key)):
+            if type(key) is not str or (not key.isascii() and unencodable(key)):
                 return False
             kind = type(item)
             if kind is str:
-                if not item.isascii() and _unencodable(item):
+                if not item.isascii() and unencodable(item):
                     return False
             elif kind is dict or kind is list:
                 if not is_plain_json(item, depth + 1):
                     return False
             elif kind is int:
-                if not -_LARGEST <= item <= _LARGEST:
+                if not -LARGEST <= item <= LARGEST:
                     return False
             elif kind is float:
-                if item - item != 0.0:
+                # 1920.0: JSON Schema (and so jsonschema-rs) calls it an integer, we do not; the slow path decides.
+                if item - item != 0.0 or item.is_integer():
                     return False
             elif not (kind is bool or item is None):
                 return False
@@ -295,5 +332,22 @@ def is_plain_json(value: Any, depth: int = 0) -> bool:
     if kind is list:
         if depth >= MAX_DEPTH:
             return False
-        return all(is_plain_json(item, depth + 1) for item in value)
-    return _leaf_problem(value) is None and kind in (str, int, float, bool, type(None))
+        # The same tests as for a dict's values, repeated rather than called: this loop is the hot path.
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and unencodable(item):
+                    return False
+            elif kind is dict or kind is list:
+                if not is_plain_json(item, depth + 1):
+                    return False
+            elif kind is int:
+                if not -LARGEST <= item <= LARGEST:
+                    return False
+            elif kind is float:
+                if item - item != 0.0 or item.is_integer():
+                    return False
+            elif not (kind is bool or item is None):
+                return False
+        return True
+    return is_plain_json([value])

@@ -33,7 +33,7 @@ def to_wire(value: Any, _depth: int = 0) -> Any:
     Anything else (including values JSON cannot represent, and tuples, which are
     not JSON arrays) is passed through unchanged, so the validator can name it
     instead of ``json.dumps`` failing (or quietly turning a tuple into an array)
-    later. Below ``MAX_DEPTH`` levels containers are passed through as they are,
+    later. Beyond ``MAX_DEPTH`` levels containers are passed through as they are,
     so a payload that contains itself ends here rather than in ``RecursionError``.
     """
     kind = type(value)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from heygen_studio._checks import SchemaCompileError, _Error, is_number, literal, matcher, show
+from heygen_studio._checks import LARGEST, SchemaCompileError, _Error, is_number, literal, matcher, show
 
 _Constraint = Callable[[Any], "_Error | None"]
 
@@ -93,9 +93,9 @@ BOUNDS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 _SIMPLE_TYPES: dict[str, frozenset[Any]] = {
     "string": frozenset({str}),
     "boolean": frozenset({bool}),
-    "integer": frozenset({int}),
+    # Not "integer" either: an int beyond a float64 is no JSON number (see inline_bounds).
     "null": frozenset({type(None)}),
-    # Not "number": NaN and the infinities are floats but not JSON numbers (see inline_bounds).
+    # Not "number": NaN and the infinities are floats but not JSON numbers.
 }
 
 
@@ -118,8 +118,8 @@ def inline_bounds(schema: Mapping[str, Any]) -> tuple[float, float, float, float
     if schema.get("type") not in ("number", "integer") or not keywords <= {"type", *BOUNDS}:
         return None
     return (
-        schema.get("minimum", -math.inf),
-        schema.get("maximum", math.inf),
+        schema.get("minimum", -float(LARGEST)),
+        schema.get("maximum", float(LARGEST)),
         schema.get("exclusiveMinimum", -math.inf),
         schema.get("exclusiveMaximum", math.inf),
         schema["type"] == "number",

@@ -15,16 +15,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from heygen_studio._checks import (
+    LARGEST,
     TYPE_TESTS,
     WRONG_VARIANT,
     SchemaCompileError,
     _Check,
     _Error,
     _Errors,
+    check_json,
     clip,
     extend,
     fields,
     show,
+    type_error,
+    unencodable,
 )
 from heygen_studio._payload import is_model, to_wire
 from heygen_studio._rules import compile_rule
@@ -45,10 +49,6 @@ _OBJECT_KEYWORDS = frozenset(
 )
 _SCALAR_KEYWORDS = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", *BOUNDS})
 _REF = "#/components/schemas/"
-
-
-def _accept(value: Any) -> _Errors | None:
-    return None
 
 
 def _significant(schema: Mapping[str, Any]) -> set[str]:
@@ -89,7 +89,7 @@ class _Compiler:
 
     def compile(self, schema: Any, *, where: str, noun: str = "") -> _Check:
         if schema is True:
-            return _accept
+            return check_json
         if schema is False:
             return lambda value: [_Error("false", "no value is allowed here (the schema is false)")]
         if not isinstance(schema, Mapping):
@@ -103,7 +103,7 @@ class _Compiler:
         if "nullable" in keys:  # nullable: false says nothing
             return self.compile({key: value for key, value in schema.items() if key != "nullable"}, where=where)
         if not keys:
-            return _accept
+            return check_json
         if "$ref" in schema:
             if keys == {"$ref"}:
                 return self.compile_named(self.ref_name(schema["$ref"]))
@@ -171,6 +171,16 @@ class _Compiler:
             return self.compile_all([rest, union], where=where)
         arms = _list_of_schemas(schema[keyword], keyword, where)
         arms_by_tag = discriminated_arms(schema, arms, self.resolve, where=where) if "discriminator" in schema else None
+        if arms_by_tag is None and "discriminator" in schema:
+            # The tag's allowed values are the mapping's keys, even when the arms cannot be told apart by them.
+            tag = schema["discriminator"]["propertyName"]
+            tags = list(schema["discriminator"]["mapping"])
+            tagged = {
+                "type": "object",
+                "properties": {tag: {"type": "string", "enum": tags}},
+                "required": [tag],
+            }
+            return self.compile_all([tagged, {keyword: arms}], where=where)
         if arms_by_tag is None:
             choices = [self.compile(arm, where=f"{where}.{keyword}[{index}]") for index, arm in enumerate(arms)]
             names = [describe(arm) for arm in arms]
@@ -245,9 +255,8 @@ class _Compiler:
         required = tuple(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
         closed = extra is False
-        extra_check = None if extra is True or extra is False else self.compile(extra, where=f"{where}.*")
-        if extra_check is _accept:
-            extra_check = None
+        # Values under keys the schema does not name are still sent: they must at least be JSON.
+        extra_check = check_json if extra is True or extra is False else self.compile(extra, where=f"{where}.*")
         counts = _count_check(schema, where=where)
         rules = [compile_rule(rule, properties, self.resolve, where=where) for rule in schema.get("x-heygen-rules", ())]
         siblings, own_tag, noun = foreign if foreign else ({}, "", "")
@@ -274,18 +283,23 @@ class _Compiler:
                 except (KeyError, TypeError):
                     if closed:
                         found = [stranger(key)]
-                    elif extra_check is not None and (found := extra_check(item)) is not None:
+                    elif type(key) is not str or unencodable(key):
+                        found = [_Error("json", _key_message(key), clip(repr(key)))]
+                    elif (found := extra_check(item)) is not None:
                         for error in found:
                             error.rpath.append(key)
                     else:
                         continue
                 else:
                     kind = type(item)
-                    if kind in valid:
-                        continue
                     if kind is str:
-                        if item in valid or (search is not None and search(item) is not None):
+                        # isascii(): a lone surrogate cannot be sent, so only ASCII takes the short cut.
+                        if item.isascii() and (
+                            str in valid or item in valid or (search is not None and search(item) is not None)
+                        ):
                             continue
+                    elif kind in valid:
+                        continue
                     elif bounds is not None and (kind is float or kind is int):
                         low, high, above, below, floats = bounds
                         # `item - item == 0.0` is false for NaN and the infinities: floats, not JSON numbers.
@@ -318,15 +332,13 @@ class _Compiler:
         unsupported = _significant(schema) - {"type", "items", "minItems", "maxItems"}
         if unsupported:
             raise SchemaCompileError(f"{where}: unsupported array keywords {sorted(unsupported)}")
-        item_check = self.compile(schema["items"], where=f"{where}[]") if "items" in schema else None
-        if item_check is _accept:
-            item_check = None
+        item_check = self.compile(schema["items"], where=f"{where}[]") if "items" in schema else check_json
         low: int | None = schema.get("minItems")
         high: int | None = schema.get("maxItems")
 
         def check_array(value: Any) -> _Errors | None:
             if type(value) is not list and not isinstance(value, list):
-                return [_Error("type", f"must be of type array, got {show(value)}")]
+                return type_error("array", value)
             errors: _Errors | None = None
             count = len(value)
             checked = value
@@ -342,13 +354,12 @@ class _Compiler:
                     f"must have at most {high} items (maxItems), got {count:,}; only the first {high} were checked"
                 )
                 errors = [_Error("maxItems", message)]
-            if item_check is not None:
-                for index, item in enumerate(checked):
-                    found = item_check(item)
-                    if found is not None:
-                        for error in found:
-                            error.rpath.append(index)
-                        errors = extend(errors, found)
+            for index, item in enumerate(checked):
+                found = item_check(item)
+                if found is not None:
+                    for error in found:
+                        error.rpath.append(index)
+                    errors = extend(errors, found)
             return errors
 
         return check_array
@@ -365,16 +376,18 @@ class _Compiler:
         tests = [TYPE_TESTS[name] for name in names]
         expected = " or ".join(names)
         found = constraints(schema, where=where)
+        if not names or {"object", "array"} & set(names):
+            # Containers allowed by a type list (or by no type): their contents must still be JSON.
+            tests = [*tests, lambda value: check_json(value) is None] if names else [lambda value: True]
+            if not names and not found:
+                return check_json
 
-        if len(tests) == 1:
-            is_type = tests[0]
-        elif tests:
-            is_type = lambda value: any(test(value) for test in tests)  # noqa: E731 -- rare: type lists
-        else:
-            is_type = lambda value: True  # noqa: E731 -- no "type": any JSON value
+        is_type = tests[0] if len(tests) == 1 else (lambda value: any(test(value) for test in tests))
 
         def wrong_type(value: Any) -> _Errors:
-            return [_Error("type", f"must be of type {expected}, got {show(value)}")]
+            if isinstance(value, (dict, list)) and not names:
+                return check_json(value) or []
+            return type_error(expected, value)
 
         if not found:
 
@@ -388,7 +401,7 @@ class _Compiler:
             (pattern,) = found
 
             def check_pattern(value: Any) -> _Errors | None:
-                if type(value) is str and search(value) is not None:
+                if type(value) is str and value.isascii() and search(value) is not None:
                     return None
                 if not is_type(value):
                     return wrong_type(value)
@@ -400,8 +413,9 @@ class _Compiler:
         bounded = set(schema) & set(BOUNDS)
         if names in (["number"], ["integer"]) and len(found) == len(bounded):
             # The common numeric case in one closure: a range check costs comparisons, not calls.
-            low = schema.get("minimum", -math.inf)
-            high = schema.get("maximum", math.inf)
+            # Unbounded still means "fits a float64": a larger int is no JSON number HeyGen can read.
+            low = schema.get("minimum", -float(LARGEST))
+            high = schema.get("maximum", float(LARGEST))
             above = schema.get("exclusiveMinimum", -math.inf)
             below = schema.get("exclusiveMaximum", math.inf)
             integer = names == ["integer"]
@@ -411,7 +425,8 @@ class _Compiler:
                 if kind is int or (kind is float and not integer and value - value == 0.0) or is_type(value):
                     if low <= value <= high and above < value < below:
                         return None
-                    return [error for constraint in found if (error := constraint(value)) is not None]
+                    if is_type(value):
+                        return [error for constraint in found if (error := constraint(value)) is not None]
                 return wrong_type(value)
 
             return check_range
@@ -456,6 +471,12 @@ def _count_check(schema: Mapping[str, Any], *, where: str) -> Callable[[dict[str
         return None
 
     return counts
+
+
+def _key_message(key: Any) -> str:
+    if not isinstance(key, str):
+        return f"object keys must be strings, got {show(key)}"
+    return "this key has a lone surrogate, which UTF-8 cannot encode (not JSON text)"
 
 
 def _unknown_field_message(key: Any, allowed: list[str]) -> str:

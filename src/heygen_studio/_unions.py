@@ -16,15 +16,20 @@ def discriminated_arms(
     resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]],
     *,
     where: str,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Tag value -> arm schema, from the discriminator's mapping and each arm's own tag property.
 
     A mapping entry may name a component that was never published (as in ``/v3/videos``, whose arms
     are inline); it then selects the arm whose tag property allows that value. Without a mapping, a
     ``$ref`` arm's tag is its component name (OpenAPI's default) or the values its tag property allows.
 
+    Returns:
+        The arms by tag; ``None`` when no tag can be tied to any arm at all (every mapping entry names an
+        unpublished component and no arm states its tag value other than in prose, as in the published
+        ``/v3/videos`` versions): the union is then checked as the plain ``oneOf`` the schema states.
+
     Raises:
-        SchemaCompileError: The discriminator is malformed, or a tag or an arm cannot be matched.
+        SchemaCompileError: The discriminator is malformed, or some tags or arms match and others cannot.
     """
     discriminator = schema["discriminator"]
     if not isinstance(discriminator, Mapping) or not isinstance(discriminator.get("propertyName"), str):
@@ -41,6 +46,9 @@ def discriminated_arms(
         tag_schema = resolve(tag_schema) if isinstance(tag_schema, Mapping) else {}
         values = [tag_schema["const"]] if "const" in tag_schema else list(tag_schema.get("enum") or ())
         own_tags.append([value for value in values if isinstance(value, str)])
+    published = any(str(arm.get("$ref", "")).startswith(_REF) for arm in arms)
+    if mapping and not published and not any(own_tags):
+        return None
     chosen: dict[str, Any] = {}
     for tag, target in mapping.items():
         name = target[len(_REF) :] if isinstance(target, str) and target.startswith(_REF) else target
@@ -71,7 +79,11 @@ def describe(schema: Any) -> str:
         return literal(schema["const"])
     if isinstance(schema.get("enum"), list):
         return "one of " + ", ".join(literal(option) for option in schema["enum"])
+    if isinstance(schema.get("title"), str):
+        return f"`{schema['title']}`"
     kinds = schema.get("type")
+    if kinds == "object" and isinstance(schema.get("required"), list) and schema["required"]:
+        return f"an object with {', '.join(f'`{name}`' for name in schema['required'])}"
     if isinstance(kinds, str):
         return f"{'an' if kinds[0] in 'aeiou' else 'a'} {kinds}"
     if isinstance(kinds, list):
@@ -96,9 +108,12 @@ def compile_choice(checks: Sequence[_Check], names: Sequence[str], *, exactly_on
             return None
         if passed:
             return [_Error(keyword, f"must match exactly one of: {listed} ({keyword}), but matches {passed}")]
-        close = [result for result in results if result and not _type_mismatch(result)]
-        if len(close) == 1:
-            return close[0]
+        close = sorted(
+            (len(result), index) for index, result in enumerate(results) if result and not _type_mismatch(result)
+        )
+        # The arm with the fewest violations is most likely the one meant; a tie explains nothing.
+        if len(close) == 1 or (len(close) > 1 and close[0][0] < close[1][0]):
+            return results[close[0][1]]
         return [_Error(keyword, f"must match {quantity} of: {listed} ({keyword}), got {show(value)}")]
 
     return check_choice

@@ -10,13 +10,13 @@ each JSON Schema keyword and each rule kind means:
 - ``_scalars``, ``_unions``, ``_rules``, ``_schema_compile``: the compiler that
   turns a schema into checker closures reporting every violation with its
   HeyGen-style path (``video_inputs.0.voice.audio_url``).
-- ``_schema_gate``: the same schema as standard JSON Schema for jsonschema-rs,
-  which answers "valid?" for the common, valid case in Rust.
+- ``_standard_schema``: the same schema as standard JSON Schema (Draft 2020-12),
+  the form the tests and the benchmark hand to jsonschema / jsonschema-rs.
 
 One verdict: every front door (this module, the CLI, MockHeyGen, ``generate``)
 calls :func:`validate_request`/:func:`prepare_request`, and a payload passes only
-if it is plain JSON that ``json.dumps(...).encode("utf-8")`` can send and that
-satisfies the schema.
+if it is JSON that ``json.dumps(...).encode("utf-8")`` can send and that
+satisfies the schema, both decided in one walk of the payload.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from heygen_studio._checks import (
     SchemaCompileError,
     _Check,
     _Error,
-    is_plain_json,
     json_problems,
 )
 from heygen_studio._errors import HeyGenWarning, RequestValidationError, Violation
@@ -48,13 +47,25 @@ DEFAULT_OPERATION = "POST /v2/video/generate"
 
 
 class _Operation:
-    """One operation's compiled request-body check, built on first use and then reused."""
+    """One operation's compiled request-body check, built on first use and then reused.
+
+    The check is the whole verdict: it tests JSON-ness (encodable strings, numbers a float64 can
+    carry, lists not tuples, any value under ``{}`` or an unnamed key) where it tests the schema, so
+    a valid payload is walked once.
+    """
 
     __slots__ = ("check", "name")
 
-    def __init__(self, name: str, check: _Check) -> None:
+    def __init__(self, name: str, schemas: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         self.name = name
-        self.check = check
+        self.check: _Check = _Compiler(schemas).compile(schema, where=name)
+
+    def errors(self, payload: Any) -> list[_Error] | None:
+        """The check's errors, with a self-referencing or very deep payload (under a recursive schema) as one."""
+        try:
+            return self.check(payload)
+        except RecursionError:
+            return json_problems(payload) or [_Error("depth", "nested too deeply to check")]
 
 
 _operations: dict[str, _Operation] = {}
@@ -82,28 +93,12 @@ def _operation(operation: str) -> _Operation:
         if not isinstance(operation, str):
             raise TypeError(f"operation must be a string such as {DEFAULT_OPERATION!r}, got {type(operation).__name__}")
         schemas, schema = request_body_schema(operation)
-        found = _operations[operation] = _Operation(operation, _Compiler(schemas).compile(schema, where=operation))
+        found = _operations[operation] = _Operation(operation, schemas, schema)
     return found
 
 
-def _report(payload: Any, check: _Check) -> list[_Error]:
-    """Every violation of a payload: first what makes it not JSON, then the schema's, once each."""
-    problems = json_problems(payload) or []
-    if any(problem.rule == "depth" for problem in problems):
-        return problems  # the schema walk would follow the nesting (or the cycle) as well
-    errors = check(payload) or []
-    if not problems:
-        return errors
-    # NaN where a number belongs is also the schema's business, which says it better: one report per path.
-    claimed = {tuple(error.rpath) for error in errors}
-    return [*(problem for problem in problems if tuple(problem.rpath) not in claimed), *errors]
-
-
-def _collect(payload: Any, operation: _Operation, *, strict: bool, stacklevel: int) -> list[Violation]:
-    if type(payload) is not dict and (isinstance(payload, Mapping) or is_model(payload)):
-        payload = dict(payload) if isinstance(payload, Mapping) else payload
-    # Models may sit at any depth of a dict; the schema is about their wire form.
-    violations = [error.violation() for error in _report(to_wire(payload), operation.check)]
+def _violations(errors: list[_Error], *, strict: bool, stacklevel: int) -> list[Violation]:
+    violations = [error.violation() for error in errors]
     if strict:
         return violations
     kept = []
@@ -141,9 +136,13 @@ def validate_request(
         ValueError: ``operation`` is not an operation of the spec with a JSON request body.
     """
     found = _operations.get(operation) or _operation(operation)
-    if type(payload) is dict and is_plain_json(payload) and found.check(payload) is None:
+    if type(payload) is not dict:
+        # The checkers read models at any depth themselves; a model or mapping at the root becomes a dict.
+        payload = to_wire(payload) if is_model(payload) else dict(payload) if isinstance(payload, Mapping) else payload
+    errors = found.errors(payload)
+    if errors is None:
         return []  # the common case: a valid dict builds nothing but the empty result
-    return _collect(payload, found, strict=strict, stacklevel=2)
+    return _violations(errors, strict=strict, stacklevel=2)
 
 
 def prepare_request(
@@ -186,9 +185,10 @@ def prepare_request(
         raise TypeError(f"expected a CreateVideoRequest or a dict, got {type(request).__name__}")
     found = _operations.get(operation) or _operation(operation)
     payload: dict[str, Any] = to_wire(source)
-    if is_plain_json(payload) and found.check(payload) is None:
+    errors = found.errors(payload)
+    if errors is None:
         return payload
-    violations = _collect(payload, found, strict=strict, stacklevel=3)
+    violations = _violations(errors, strict=strict, stacklevel=3)
     if violations:
         raise RequestValidationError(violations)
     return payload
