@@ -108,12 +108,15 @@ def compile_choice(checks: Sequence[_Check], names: Sequence[str], *, exactly_on
             return None
         if passed:
             return [_Error(keyword, f"must match exactly one of: {listed} ({keyword}), but matches {passed}")]
+        # The arm most likely meant: the fewest of its own required fields missing, then the fewest
+        # violations. Its violations are the useful detail; a tie explains nothing.
         close = sorted(
-            (len(result), index) for index, result in enumerate(results) if result and not _type_mismatch(result)
+            (_missing(result), len(result), index)
+            for index, result in enumerate(results)
+            if result and not _type_mismatch(result)
         )
-        # The arm with the fewest violations is most likely the one meant; a tie explains nothing.
-        if len(close) == 1 or (len(close) > 1 and close[0][0] < close[1][0]):
-            return results[close[0][1]]
+        if len(close) == 1 or (len(close) > 1 and close[0][:2] < close[1][:2]):
+            return results[close[0][2]]
         return [_Error(keyword, f"must match {quantity} of: {listed} ({keyword}), got {show(value)}")]
 
     return check_choice
@@ -122,3 +125,8 @@ def compile_choice(checks: Sequence[_Check], names: Sequence[str], *, exactly_on
 def _type_mismatch(errors: _Errors) -> bool:
     """Whether an arm refused the value for its JSON type alone, at the arm's own level."""
     return len(errors) == 1 and errors[0].rule == "type" and not errors[0].rpath
+
+
+def _missing(errors: _Errors) -> int:
+    """How many of an arm's own required fields a value lacks."""
+    return sum(1 for error in errors if error.rule == "required" and len(error.rpath) == 1)
