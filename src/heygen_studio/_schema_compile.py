@@ -236,7 +236,10 @@ class _Compiler:
             raise SchemaCompileError(f"{where}: unsupported object keywords {sorted(unsupported)}")
         if schema.get("type", "object") != "object":
             raise SchemaCompileError(f"{where}: properties on a non-object schema")
-        properties: Mapping[str, Any] = {key: effective(sub) for key, sub in schema.get("properties", {}).items()}
+        properties: Mapping[str, Any] = {
+            key: effective(sub) if isinstance(sub, Mapping) else sub
+            for key, sub in schema.get("properties", {}).items()
+        }
         checks = {key: self.compile(sub, where=f"{where}.{key}", noun=key) for key, sub in properties.items()}
         # A call per field is most of the cost of a check, so the common field shapes are also checked
         # inline, from one lookup per field: (the exact Python types whose every value passes, plus the
@@ -250,6 +253,8 @@ class _Compiler:
                 ecma_pattern(sub["pattern"]).search if pattern_only(sub) else None,
                 checks[key],
             )
+            if isinstance(sub, Mapping)
+            else (frozenset(), None, None, checks[key])  # a boolean schema
             for key, sub in properties.items()
         }
         required = tuple(schema.get("required", ()))
