@@ -249,15 +249,17 @@ class _Compiler:
         inline = {
             key: (
                 always_valid(sub),
+                str in always_valid(sub),
                 inline_bounds(sub),
                 ecma_pattern(sub["pattern"]).search if pattern_only(sub) else None,
                 checks[key],
             )
             if isinstance(sub, Mapping)
-            else (frozenset(), None, None, checks[key])  # a boolean schema
+            else (frozenset(), False, None, None, checks[key])  # a boolean schema
             for key, sub in properties.items()
         }
         required = tuple(schema.get("required", ()))
+        required_keys = frozenset(required)
         extra = schema.get("additionalProperties", True)
         closed = extra is False
         # Values under keys the schema does not name are still sent: they must at least be JSON.
@@ -284,7 +286,7 @@ class _Compiler:
             found: _Errors | None
             for key, item in value.items():
                 try:
-                    valid, bounds, search, check = inline[key]
+                    valid, any_string, bounds, search, check = inline[key]
                 except (KeyError, TypeError):
                     if closed:
                         found = [stranger(key)]
@@ -300,7 +302,7 @@ class _Compiler:
                     if kind is str:
                         # isascii(): a lone surrogate cannot be sent, so only ASCII takes the short cut.
                         if item.isascii() and (
-                            str in valid or item in valid or (search is not None and search(item) is not None)
+                            any_string or item in valid or (search is not None and search(item) is not None)
                         ):
                             continue
                     elif kind in valid:
@@ -320,15 +322,17 @@ class _Compiler:
                         failed = set()
                     failed.add(key)
                 errors = extend(errors, found)
-            for key in required:
-                if key not in value:
-                    errors = extend(errors, [_Error("required", f"`{key}` is required", key)])
+            if not value.keys() >= required_keys:
+                for key in required:
+                    if key not in value:
+                        errors = extend(errors, [_Error("required", f"`{key}` is required", key)])
             if counts is not None and (found := counts(value)) is not None:
                 errors = extend(errors, found)
-            for rule in rules:
-                found = rule(value, failed)
-                if found is not None:
-                    errors = extend(errors, found)
+            if rules:
+                for rule in rules:
+                    found = rule(value, failed)
+                    if found is not None:
+                        errors = extend(errors, found)
             return errors
 
         return check_object

@@ -26,9 +26,17 @@ _REF = "#/components/schemas/"
 _NUMERIC_STRING = "x-numeric-string"
 
 
-def standard_schema(schemas: Mapping[str, Any], root: Mapping[str, Any]) -> dict[str, Any]:
-    """``root`` (and every component it reaches) as one self-contained Draft 2020-12 schema."""
-    translate = _Translator(schemas)
+def standard_schema(schemas: Mapping[str, Any], root: Mapping[str, Any], *, dispatch: bool = True) -> dict[str, Any]:
+    """``root`` (and every component it reaches) as one self-contained Draft 2020-12 schema.
+
+    Args:
+        schemas: The spec's components.
+        root: The schema to translate.
+        dispatch: Whether a discriminated union becomes tag dispatch (``if``/``then`` per tag, as the
+            validator checks it) or stays the ``oneOf``/``anyOf`` the spec writes (the discriminator
+            dropped, as JSON Schema ignores it); the two agree wherever each arm states its tag value.
+    """
+    translate = _Translator(schemas, dispatch=dispatch)
     body = translate(root)
     defs = {}
     while translate.pending:
@@ -38,8 +46,9 @@ def standard_schema(schemas: Mapping[str, Any], root: Mapping[str, Any]) -> dict
 
 
 class _Translator:
-    def __init__(self, schemas: Mapping[str, Any]) -> None:
+    def __init__(self, schemas: Mapping[str, Any], *, dispatch: bool) -> None:
         self.schemas = schemas
+        self.tag_dispatch = dispatch
         self.pending: list[str] = []
         self.seen: set[str] = set()
 
@@ -73,7 +82,7 @@ class _Translator:
             elif key not in ("nullable", "discriminator", "x-heygen-rules"):
                 out[key] = value
         for keyword in ("oneOf", "anyOf"):
-            if keyword in schema and isinstance(schema.get("discriminator"), Mapping):
+            if self.tag_dispatch and keyword in schema and isinstance(schema.get("discriminator"), Mapping):
                 self.dispatch(schema, keyword, out)
         rules = [self.rule(rule, schema) for rule in schema.get("x-heygen-rules", ())]
         if rules:

@@ -139,7 +139,10 @@ def validate_request(
     if type(payload) is not dict:
         # The checkers read models at any depth themselves; a model or mapping at the root becomes a dict.
         payload = to_wire(payload) if is_model(payload) else dict(payload) if isinstance(payload, Mapping) else payload
-    errors = found.errors(payload)
+    try:
+        errors = found.check(payload)
+    except RecursionError:
+        errors = found.errors(payload)
     if errors is None:
         return []  # the common case: a valid dict builds nothing but the empty result
     return _violations(errors, strict=strict, stacklevel=2)
