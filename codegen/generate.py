@@ -207,20 +207,29 @@ def _schema_module(spec: dict[str, Any]) -> str:
     Values are written with ``repr`` of JSON-decoded data (str, int, float,
     bool, None, list, dict): always a literal, never code.
     """
-    operations = {}
+    operations: dict[str, str] = {}
+    inline: dict[str, Any] = {}
     for path, item in spec.get("paths", {}).items():
         for method, operation in item.items():
             if isinstance(operation, dict) and "requestBody" in operation:
-                schema = operation["requestBody"].get("content", {}).get("application/json", {}).get("schema", {})
+                schema = operation["requestBody"].get("content", {}).get("application/json", {}).get("schema")
+                if not isinstance(schema, dict):
+                    continue
                 ref = schema.get("$ref", "")
-                if ref.startswith("#/components/schemas/"):
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/") and len(schema) == 1:
                     operations[f"{method.upper()} {path}"] = ref.rsplit("/", 1)[1]
+                else:
+                    # An inline body (such as /v3/videos' oneOf of four arms) has no component to name.
+                    inline[f"{method.upper()} {path}"] = schema
     schemas = spec.get("components", {}).get("schemas", {})
     return (
-        '"""The patched component schemas, for validating requests offline."""\n\n'
+        '"""The patched component schemas and request bodies, for validating requests offline."""\n\n'
         "from typing import Any, Final\n\n"
         f"SPEC_VERSION: Final = {spec.get('info', {}).get('version', '')!r}\n"
+        "# Operation -> the component schema of its JSON request body.\n"
         f"REQUEST_BODIES: Final[dict[str, str]] = {operations!r}\n"
+        "# Operation -> its JSON request body's schema, for bodies defined inline rather than as a component.\n"
+        f"INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {inline!r}\n"
         f"SCHEMAS: Final[dict[str, Any]] = {schemas!r}\n"
     )
 

@@ -16,6 +16,8 @@ from typing import Any
 import attrs
 from heygen_studio_api.types import Unset
 
+from heygen_studio._checks import MAX_DEPTH
+
 # Per model class: (attribute name, wire name) pairs, in the spec's property order.
 _WIRE_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
 
@@ -25,27 +27,32 @@ def is_model(value: object) -> bool:
     return attrs.has(type(value))
 
 
-def to_wire(value: Any) -> Any:
-    """A JSON-ready copy of ``value``: models become dicts, tuples become lists, ``UNSET`` fields vanish.
+def to_wire(value: Any, _depth: int = 0) -> Any:
+    """A JSON-ready copy of ``value``: models become dicts, ``UNSET`` fields vanish.
 
-    Anything else (including values JSON cannot represent) is passed through
-    unchanged, so the validator can name it instead of ``json.dumps`` failing later.
+    Anything else (including values JSON cannot represent, and tuples, which are
+    not JSON arrays) is passed through unchanged, so the validator can name it
+    instead of ``json.dumps`` failing (or quietly turning a tuple into an array)
+    later. Beyond ``MAX_DEPTH`` levels containers are passed through as they are,
+    so a payload that contains itself ends here rather than in ``RecursionError``.
     """
     kind = type(value)
-    if kind is dict:
-        return {key: to_wire(item) for key, item in value.items() if not isinstance(item, Unset)}
-    if kind is list or kind is tuple:
-        return [to_wire(item) for item in value]
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
+    if _depth > MAX_DEPTH:
+        return value  # the validator reports the nesting
+    if kind is dict:
+        return {key: to_wire(item, _depth + 1) for key, item in value.items() if not isinstance(item, Unset)}
+    if kind is list:
+        return [to_wire(item, _depth + 1) for item in value]
     if attrs.has(kind):
-        return _model_to_wire(value)
+        return _model_to_wire(value, _depth)
     if isinstance(value, Mapping):
-        return {key: to_wire(item) for key, item in value.items() if not isinstance(item, Unset)}
+        return {key: to_wire(item, _depth + 1) for key, item in value.items() if not isinstance(item, Unset)}
     return value
 
 
-def _model_to_wire(model: Any) -> dict[str, Any]:
+def _model_to_wire(model: Any, depth: int) -> dict[str, Any]:
     kind = type(model)
     fields = _WIRE_FIELDS.get(kind)
     if fields is None:
@@ -54,12 +61,12 @@ def _model_to_wire(model: Any) -> dict[str, Any]:
     for attribute, name in fields:
         item = getattr(model, attribute)
         if not isinstance(item, Unset):
-            wire[name] = to_wire(item)
+            wire[name] = to_wire(item, depth + 1)
     extra = getattr(model, "additional_properties", None)
     if isinstance(extra, dict):
         for key, item in extra.items():
             if not isinstance(item, Unset):
-                wire[key] = to_wire(item)
+                wire[key] = to_wire(item, depth + 1)
     return wire
 
 

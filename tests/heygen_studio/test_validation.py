@@ -636,11 +636,11 @@ PREPARE_SOURCES: list[tuple[str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
         lambda: (None, {"video_inputs": valid_payload()["video_inputs"], "dimension": {"width": 1280, "height": 720}}),
     ),
     (
-        "keyword fields, a tuple of scenes and an UNSET title",
+        "keyword fields and an UNSET title",
         lambda: (
             None,
             {
-                "video_inputs": tuple(readme_request().video_inputs),
+                "video_inputs": list(readme_request().video_inputs),
                 "dimension": {"width": 1280, "height": 720},
                 "title": UNSET,
             },
@@ -771,9 +771,12 @@ CAPTION_RULE = "CreateVideoRequest.x-heygen-rules.0"
         ("Dimension.properties.width.multipleOf", 2, r"Dimension\.width: unsupported keywords \['multipleOf'\]"),
         ("Dimension.properties.width.type", "int", "unknown type 'int'"),
         ("Dimension.properties.width.minimum", "0", "minimum must be a number"),
-        ("Dimension.additionalProperties", {"type": "string"}, "additionalProperties must be true or false"),
+        ("Dimension.patternProperties", {"^x": {}}, r"unsupported object keywords \['patternProperties'\]"),
+        ("VideoInput.properties.voice.oneOf", [], "oneOf must be a non-empty list"),
         ("Dimension.properties.width", {"$ref": "#/components/schemas/Nope"}, "unresolvable \\$ref"),
-        ("VideoInput.properties.voice.discriminator", None, "oneOf without a discriminator mapping"),
+        ("VideoInput.properties.voice.discriminator", None, "discriminator must be an object with a propertyName"),
+        ("VideoInput.properties.voice.discriminator.mapping.tts", "#/components/schemas/Nope", "'tts' matches 0 arms"),
+        ("Dimension.properties.width.pattern", "(", "not a regex this validator can read"),
         ("AudioVoice.x-heygen-rules.0.rule", "at-most-one-of", "unknown x-heygen-rules kind 'at-most-one-of'"),
         ("AudioVoice.x-heygen-rules.0.properties.0", "audio_uri", "names unknown property 'audio_uri'"),
         (f"{CAPTION_RULE}.items", "scenes", "names unknown property 'scenes'"),

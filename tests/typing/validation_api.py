@@ -91,6 +91,9 @@ width_as_text: DimensionParams = {"width": "1920"}  # type: ignore[typeddict-ite
 # A required field missing.
 no_scenes: CreateVideoParams = {"title": "t"}  # type: ignore[typeddict-item]
 
-# validate_request takes a mapping or a model, and strict only by keyword.
+# validate_request takes a mapping or a model, and operation and strict only by keyword.
 validate_request("video.json")  # type: ignore[arg-type]
-validate_request(payload, False)  # type: ignore[call-arg]
+validate_request(payload, False)  # type: ignore[arg-type, call-arg]
+validate_request(payload, "POST /v2/video/generate")  # type: ignore[call-arg]
+validate_request(payload, operation="POST /v2/video/generate", strict=False)
+validate_request(payload, operation=1)  # type: ignore[arg-type]
