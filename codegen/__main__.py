@@ -14,8 +14,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    extract = commands.add_parser("extract", help="vendor: docs page(s) -> openapi/heygen-api.json")
-    extract.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
+    extract = commands.add_parser(
+        "extract", help="vendor: merge openapi/sources.yaml (or the PAGE/spec files given) -> openapi/heygen-api.json"
+    )
+    extract.add_argument("pages", nargs="*", type=Path, metavar="PAGE")
     extract.add_argument("--out", type=Path, default=Path("openapi/heygen-api.json"))
 
     commands.add_parser("patch", help="apply openapi/patches/ -> openapi/heygen-api.patched.json")
@@ -86,9 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "extract":
-            from codegen import extract
+            from codegen import extract, merge
 
-            extract.run(args.pages, args.out)
+            if args.pages:
+                extract.run(args.pages, args.out)
+            else:
+                merge.run(Path("openapi"), args.out)
             print(f"wrote {args.out}")
         elif args.command == "patch":
             from codegen import generate
