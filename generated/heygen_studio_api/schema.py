@@ -134,7 +134,11 @@ SCHEMAS: Final[dict[str, Any]] = {
         "title": "VideoDetail",
         "type": "object",
     },
-    "VideoStatus": {"enum": ["pending", "processing", "completed", "failed"], "title": "VideoStatus", "type": "string"},
+    "VideoStatus": {
+        "enum": ["pending", "processing", "completed", "failed", "waiting"],
+        "title": "VideoStatus",
+        "type": "string",
+    },
     "DeleteVideoResponse": {
         "properties": {
             "id": {

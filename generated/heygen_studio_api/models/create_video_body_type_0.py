@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -53,7 +53,7 @@ class CreateVideoBodyType0:
 
     avatar_id: str
     """ HeyGen avatar ID (video avatar or photo avatar look ID). """
-    type_: str
+    type_: Literal["avatar"] = "avatar"
     """ Must be 'avatar' for avatar-based video creation. """
     aspect_ratio: CreateVideoBodyType0AspectRatio | Unset = _attrs_field(
         default=UNSET, metadata={"server_default": "16:9"}
@@ -85,9 +85,11 @@ class CreateVideoBodyType0:
     """ Engine configuration for video generation. Pass {"type": "avatar_v"} to enable cross-reference-driven
     animation for higher quality. Check supported_api_engines on the avatar look to confirm eligibility. Defaults to
     Avatar IV when omitted. """
-    expressiveness: CreateVideoBodyType0Expressiveness | Unset = UNSET
+    expressiveness: CreateVideoBodyType0Expressiveness | Unset = _attrs_field(
+        default=UNSET, metadata={"server_default": "low"}
+    )
     """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Avatar IV only; rejected
-    when engine.type is 'avatar_v'. """
+    when engine.type is 'avatar_v'. Server default: 'low'. """
     fit: CreateVideoBodyType0Fit | Unset = UNSET
     """ How the subject is fitted to the output canvas. 'cover' scales to fill the frame (may crop edges). 'contain'
     scales to fit entirely within the frame (may show background). When omitted, the server picks the best option
@@ -315,7 +317,9 @@ class CreateVideoBodyType0:
         d = dict(src_dict)
         avatar_id = d.pop("avatar_id")
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar"], d.pop("type"))
+        if type_ != "avatar":
+            raise ValueError(f"type must match const 'avatar', got '{type_}'")
 
         _aspect_ratio = d.pop("aspect_ratio", UNSET)
         aspect_ratio: CreateVideoBodyType0AspectRatio | Unset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="CreateVideoBodyType0EngineType0")
 class CreateVideoBodyType0EngineType0:
     """Avatar V engine configuration with cross-reference-driven animation."""
 
-    type_: str
+    type_: Literal["avatar_v"] = "avatar_v"
     """ Engine type discriminator. Must be 'avatar_v'. Check supported_api_engines on the avatar look to confirm
     eligibility. """
     reference_look_id: None | str | Unset = UNSET
@@ -50,7 +50,9 @@ class CreateVideoBodyType0EngineType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar_v"], d.pop("type"))
+        if type_ != "avatar_v":
+            raise ValueError(f"type must match const 'avatar_v', got '{type_}'")
 
         def _parse_reference_look_id(data: object) -> None | str | Unset:
             if data is None:

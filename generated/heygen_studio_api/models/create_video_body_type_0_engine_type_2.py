@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,7 +28,7 @@ class CreateVideoBodyType0EngineType2:
 
     """
 
-    type_: str
+    type_: Literal["avatar_iii"] = "avatar_iii"
     """ Engine type discriminator. Must be 'avatar_iii'. Resolves to Digital Twin for video avatar looks
     (digital_twin, studio_avatar) and Photo Avatar for photo_avatar looks; not supported for raw image input. Check
     supported_api_engines on the avatar look to confirm eligibility. """
@@ -50,7 +50,9 @@ class CreateVideoBodyType0EngineType2:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar_iii"], d.pop("type"))
+        if type_ != "avatar_iii":
+            raise ValueError(f"type must match const 'avatar_iii', got '{type_}'")
 
         create_video_body_type_0_engine_type_2 = cls(
             type_=type_,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,7 +27,7 @@ class CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0:
 
     """
 
-    engine_type: str
+    engine_type: Literal["elevenlabs"] = "elevenlabs"
     """ Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices. """
     model: CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0Model | Unset = UNSET
     """ The model ID to use for ElevenLabs. """
@@ -95,7 +95,9 @@ class CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        engine_type = d.pop("engine_type")
+        engine_type = cast(Literal["elevenlabs"], d.pop("engine_type"))
+        if engine_type != "elevenlabs":
+            raise ValueError(f"engine_type must match const 'elevenlabs', got '{engine_type}'")
 
         _model = d.pop("model", UNSET)
         model: CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0Model | Unset

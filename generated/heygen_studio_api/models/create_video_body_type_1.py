@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -51,7 +51,7 @@ class CreateVideoBodyType1:
 
     image: CreateVideoBodyType1ImageType0 | CreateVideoBodyType1ImageType1 | CreateVideoBodyType1ImageType2
     """ Image to animate. Accepts URL, asset ID, or base64-encoded data. """
-    type_: str
+    type_: Literal["image"] = "image"
     """ Must be 'image' for image-based video creation. """
     aspect_ratio: CreateVideoBodyType1AspectRatio | Unset = _attrs_field(
         default=UNSET, metadata={"server_default": "16:9"}
@@ -73,8 +73,10 @@ class CreateVideoBodyType1:
     caption: CreateVideoBodyType1CaptionType0 | None | Unset = UNSET
     """ Caption generation settings. A sidecar subtitle file is always returned via subtitle_url; set 'style' to
     additionally burn captions into the rendered video. """
-    expressiveness: CreateVideoBodyType1Expressiveness | Unset = UNSET
-    """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. """
+    expressiveness: CreateVideoBodyType1Expressiveness | Unset = _attrs_field(
+        default=UNSET, metadata={"server_default": "low"}
+    )
+    """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Server default: 'low'. """
     fit: CreateVideoBodyType1Fit | Unset = UNSET
     """ How the subject is fitted to the output canvas. 'cover' scales to fill the frame (may crop edges). 'contain'
     scales to fit entirely within the frame (may show background). When omitted, the server picks the best option
@@ -317,7 +319,9 @@ class CreateVideoBodyType1:
 
         image = _parse_image(d.pop("image"))
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["image"], d.pop("type"))
+        if type_ != "image":
+            raise ValueError(f"type must match const 'image', got '{type_}'")
 
         _aspect_ratio = d.pop("aspect_ratio", UNSET)
         aspect_ratio: CreateVideoBodyType1AspectRatio | Unset

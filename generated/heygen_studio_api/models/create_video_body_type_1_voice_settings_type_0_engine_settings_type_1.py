@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,10 +25,12 @@ class CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1:
 
     """
 
-    engine_type: str
+    engine_type: Literal["fish"] = "fish"
     """ Engine type discriminator. Must be 'fish' for Fish Audio-backed voices. """
-    model: CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1Model | Unset = UNSET
-    """ Fish Audio model version (default 's1'). """
+    model: CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1Model | Unset = _attrs_field(
+        default=UNSET, metadata={"server_default": "s1"}
+    )
+    """ Fish Audio model version (default 's1'). Server default: 's1'. """
     similarity: float | None | Unset = UNSET
     """ Similarity parameter; how closely to match the source voice. """
     stability: float | None | Unset = UNSET
@@ -73,7 +75,9 @@ class CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        engine_type = d.pop("engine_type")
+        engine_type = cast(Literal["fish"], d.pop("engine_type"))
+        if engine_type != "fish":
+            raise ValueError(f"engine_type must match const 'fish', got '{engine_type}'")
 
         _model = d.pop("model", UNSET)
         model: CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1Model | Unset

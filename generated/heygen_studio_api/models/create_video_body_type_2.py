@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -49,7 +49,7 @@ class CreateVideoBodyType2:
     """ Avatar look ID(s) used as visual references. Provide 1 to 3 look IDs. """
     prompt: str
     """ Natural-language prompt describing the video to generate. """
-    type_: str
+    type_: Literal["cinematic_avatar"] = "cinematic_avatar"
     """ Must be 'cinematic_avatar' for prompt-and-reference video creation. """
     aspect_ratio: CreateVideoBodyType2AspectRatio | Unset = _attrs_field(
         default=UNSET, metadata={"server_default": "16:9"}
@@ -58,8 +58,8 @@ class CreateVideoBodyType2:
     default: '16:9'. """
     auto_duration: bool | Unset = _attrs_field(default=UNSET, metadata={"server_default": False})
     """ Let the model choose the video length. When true, omit duration. Server default: False. """
-    duration: int | None | Unset = UNSET
-    """ Video length in seconds (4–15). Defaults to 10. Omit when auto_duration is true. """
+    duration: int | None | Unset = _attrs_field(default=UNSET, metadata={"server_default": 10})
+    """ Video length in seconds (4–15). Defaults to 10. Omit when auto_duration is true. Server default: 10. """
     enhance_prompt: bool | Unset = _attrs_field(default=UNSET, metadata={"server_default": False})
     """ Enable server-side prompt enhancement. Server default: False. """
     references: (
@@ -182,7 +182,9 @@ class CreateVideoBodyType2:
 
         prompt = d.pop("prompt")
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["cinematic_avatar"], d.pop("type"))
+        if type_ != "cinematic_avatar":
+            raise ValueError(f"type must match const 'cinematic_avatar', got '{type_}'")
 
         _aspect_ratio = d.pop("aspect_ratio", UNSET)
         aspect_ratio: CreateVideoBodyType2AspectRatio | Unset

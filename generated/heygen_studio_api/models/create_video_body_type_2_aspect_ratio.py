@@ -2,15 +2,12 @@
 # Do not edit: fix codegen/ or openapi/patches/, then run `nox -s generate`.
 from typing import Literal
 
-CreateVideoBodyType2AspectRatio = Literal["16:9", "1:1", "4:5", "5:4", "9:16", "auto"]
+CreateVideoBodyType2AspectRatio = Literal["16:9", "1:1", "9:16"]
 
 CREATE_VIDEO_BODY_TYPE_2_ASPECT_RATIO_VALUES: set[CreateVideoBodyType2AspectRatio] = {
     "16:9",
     "1:1",
-    "4:5",
-    "5:4",
     "9:16",
-    "auto",
 }
 
 

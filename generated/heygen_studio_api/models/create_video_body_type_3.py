@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -45,7 +45,7 @@ class CreateVideoBodyType3:
     ]
     """ Ordered list of whole-frame scenes to concatenate. Each scene is one of 'avatar_video', 'image', or 'video'.
     Must contain 1 to 50 scenes. """
-    type_: str
+    type_: Literal["studio"] = "studio"
     """ Must be 'studio' for scene-composition video creation. """
     aspect_ratio: CreateVideoBodyType3AspectRatio | Unset = _attrs_field(
         default=UNSET, metadata={"server_default": "16:9"}
@@ -201,7 +201,9 @@ class CreateVideoBodyType3:
 
             scenes.append(scenes_item)
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["studio"], d.pop("type"))
+        if type_ != "studio":
+            raise ValueError(f"type must match const 'studio', got '{type_}'")
 
         _aspect_ratio = d.pop("aspect_ratio", UNSET)
         aspect_ratio: CreateVideoBodyType3AspectRatio | Unset

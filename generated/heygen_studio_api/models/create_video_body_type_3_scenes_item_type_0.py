@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,7 +27,7 @@ class CreateVideoBodyType3ScenesItemType0:
     input_: CreateVideoBodyType3ScenesItemType0InputType0 | CreateVideoBodyType3ScenesItemType0InputType1
     """ Scene source, discriminated by its own 'type': 'avatar' (avatar_id + audio) or 'image' (image asset +
     audio). The scene duration is derived server-side from the audio. """
-    type_: str
+    type_: Literal["avatar_video"] = "avatar_video"
     """ Must be 'avatar_video' for an avatar/animated-image speaking scene. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -85,7 +85,9 @@ class CreateVideoBodyType3ScenesItemType0:
 
         input_ = _parse_input_(d.pop("input"))
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar_video"], d.pop("type"))
+        if type_ != "avatar_video":
+            raise ValueError(f"type must match const 'avatar_video', got '{type_}'")
 
         create_video_body_type_3_scenes_item_type_0 = cls(
             input_=input_,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,7 +48,7 @@ class CreateVideoBodyType3ScenesItemType0InputType0:
 
     avatar_id: str
     """ HeyGen avatar ID (video avatar or photo avatar look ID). """
-    type_: str
+    type_: Literal["avatar"] = "avatar"
     """ Must be 'avatar' for an avatar-driven scene source. """
     audio_asset_id: None | str | Unset = UNSET
     """ HeyGen asset ID of an uploaded audio file. Mutually exclusive with script. """
@@ -67,9 +67,11 @@ class CreateVideoBodyType3ScenesItemType0InputType0:
     """ Engine configuration for video generation. Pass {"type": "avatar_v"} to enable cross-reference-driven
     animation for higher quality. Check supported_api_engines on the avatar look to confirm eligibility. Defaults to
     Avatar IV when omitted. """
-    expressiveness: CreateVideoBodyType3ScenesItemType0InputType0Expressiveness | Unset = UNSET
+    expressiveness: CreateVideoBodyType3ScenesItemType0InputType0Expressiveness | Unset = _attrs_field(
+        default=UNSET, metadata={"server_default": "low"}
+    )
     """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Avatar IV only; rejected
-    when engine.type is 'avatar_v'. """
+    when engine.type is 'avatar_v'. Server default: 'low'. """
     motion_prompt: None | str | Unset = UNSET
     """ Natural-language prompt controlling avatar body motion and hand gestures. Supported for photo avatars on
     either engine, and for video avatars when engine.type is 'avatar_v'. Rejected for video avatars on the default
@@ -217,7 +219,9 @@ class CreateVideoBodyType3ScenesItemType0InputType0:
         d = dict(src_dict)
         avatar_id = d.pop("avatar_id")
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar"], d.pop("type"))
+        if type_ != "avatar":
+            raise ValueError(f"type must match const 'avatar', got '{type_}'")
 
         def _parse_audio_asset_id(data: object) -> None | str | Unset:
             if data is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,7 +23,7 @@ class CreateVideoBodyType3ScenesItemType0InputType0BackgroundType0:
 
     color: str
     """ Background color as a 6-digit hex string, e.g. '#1a2b3c'. """
-    type_: str
+    type_: Literal["color"] = "color"
     """ Background type discriminator. Must be 'color'. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,7 +48,9 @@ class CreateVideoBodyType3ScenesItemType0InputType0BackgroundType0:
         d = dict(src_dict)
         color = d.pop("color")
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["color"], d.pop("type"))
+        if type_ != "color":
+            raise ValueError(f"type must match const 'color', got '{type_}'")
 
         create_video_body_type_3_scenes_item_type_0_input_type_0_background_type_0 = cls(
             color=color,

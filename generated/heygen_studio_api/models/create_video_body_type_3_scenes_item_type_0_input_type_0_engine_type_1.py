@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,7 +15,7 @@ T = TypeVar("T", bound="CreateVideoBodyType3ScenesItemType0InputType0EngineType1
 class CreateVideoBodyType3ScenesItemType0InputType0EngineType1:
     """Avatar IV engine configuration (default behavior)."""
 
-    type_: str
+    type_: Literal["avatar_iv"] = "avatar_iv"
     """ Engine type discriminator. Must be 'avatar_iv'. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -35,7 +35,9 @@ class CreateVideoBodyType3ScenesItemType0InputType0EngineType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = cast(Literal["avatar_iv"], d.pop("type"))
+        if type_ != "avatar_iv":
+            raise ValueError(f"type must match const 'avatar_iv', got '{type_}'")
 
         create_video_body_type_3_scenes_item_type_0_input_type_0_engine_type_1 = cls(
             type_=type_,

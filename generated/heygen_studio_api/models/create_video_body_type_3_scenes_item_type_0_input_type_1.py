@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,14 +48,16 @@ class CreateVideoBodyType3ScenesItemType0InputType1:
         | CreateVideoBodyType3ScenesItemType0InputType1ImageType2
     )
     """ Image to animate. Accepts URL, asset ID, or base64-encoded data. """
-    type_: str
+    type_: Literal["image"] = "image"
     """ Must be 'image' for an image-animated scene source. """
     audio_asset_id: None | str | Unset = UNSET
     """ HeyGen asset ID of an uploaded audio file. Mutually exclusive with script. """
     audio_url: None | str | Unset = UNSET
     """ Public URL of an audio file to lip-sync. Mutually exclusive with script. """
-    expressiveness: CreateVideoBodyType3ScenesItemType0InputType1Expressiveness | Unset = UNSET
-    """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. """
+    expressiveness: CreateVideoBodyType3ScenesItemType0InputType1Expressiveness | Unset = _attrs_field(
+        default=UNSET, metadata={"server_default": "low"}
+    )
+    """ Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Server default: 'low'. """
     motion_prompt: None | str | Unset = UNSET
     """ Natural-language prompt controlling avatar body motion. Photo avatars only. """
     script: None | str | Unset = UNSET
@@ -204,7 +206,9 @@ class CreateVideoBodyType3ScenesItemType0InputType1:
 
         image = _parse_image(d.pop("image"))
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["image"], d.pop("type"))
+        if type_ != "image":
+            raise ValueError(f"type must match const 'image', got '{type_}'")
 
         def _parse_audio_asset_id(data: object) -> None | str | Unset:
             if data is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ class CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSetti
 
     """
 
-    engine_type: str
+    engine_type: Literal["starfish"] = "starfish"
     """ Engine type discriminator. Must be 'starfish' for Starfish-backed voices. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,7 +40,9 @@ class CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSetti
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        engine_type = d.pop("engine_type")
+        engine_type = cast(Literal["starfish"], d.pop("engine_type"))
+        if engine_type != "starfish":
+            raise ValueError(f"engine_type must match const 'starfish', got '{engine_type}'")
 
         create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_2 = cls(
             engine_type=engine_type,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -45,7 +45,7 @@ class CreateVideoBodyType3ScenesItemType1:
         | CreateVideoBodyType3ScenesItemType1SourceType2
     )
     """ Still image to display. Accepts URL, asset ID, or base64-encoded data. """
-    type_: str
+    type_: Literal["image"] = "image"
     """ Must be 'image' for a still-image scene. """
     audio_asset_id: None | str | Unset = UNSET
     """ Narrated mode: HeyGen asset ID of an uploaded audio file. Mutually exclusive with duration/script. """
@@ -194,7 +194,9 @@ class CreateVideoBodyType3ScenesItemType1:
 
         source = _parse_source(d.pop("source"))
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["image"], d.pop("type"))
+        if type_ != "image":
+            raise ValueError(f"type must match const 'image', got '{type_}'")
 
         def _parse_audio_asset_id(data: object) -> None | str | Unset:
             if data is None:

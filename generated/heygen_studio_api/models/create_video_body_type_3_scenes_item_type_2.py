@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -43,7 +43,7 @@ class CreateVideoBodyType3ScenesItemType2:
         | CreateVideoBodyType3ScenesItemType2SourceType2
     )
     """ Video clip to include. Accepts URL, asset ID, or base64-encoded data. """
-    type_: str
+    type_: Literal["video"] = "video"
     """ Must be 'video' for a video-clip scene. """
     playback: CreateVideoBodyType3ScenesItemType2PlaybackType0 | None | Unset = UNSET
     """ Optional playback capability: audio 'volume' (0.0–1.0) and 'mute'. Omit to keep the clip's source volume.
@@ -140,7 +140,9 @@ class CreateVideoBodyType3ScenesItemType2:
 
         source = _parse_source(d.pop("source"))
 
-        type_ = d.pop("type")
+        type_ = cast(Literal["video"], d.pop("type"))
+        if type_ != "video":
+            raise ValueError(f"type must match const 'video', got '{type_}'")
 
         def _parse_playback(data: object) -> CreateVideoBodyType3ScenesItemType2PlaybackType0 | None | Unset:
             if data is None:

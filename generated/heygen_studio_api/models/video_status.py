@@ -2,13 +2,14 @@
 # Do not edit: fix codegen/ or openapi/patches/, then run `nox -s generate`.
 from typing import Literal
 
-VideoStatus = Literal["completed", "failed", "pending", "processing"]
+VideoStatus = Literal["completed", "failed", "pending", "processing", "waiting"]
 
 VIDEO_STATUS_VALUES: set[VideoStatus] = {
     "completed",
     "failed",
     "pending",
     "processing",
+    "waiting",
 }
 
 
