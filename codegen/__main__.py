@@ -59,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     update = commands.add_parser(
         "update", help="vendor new page(s)/spec(s), patch, regenerate, diff, write CHANGELOG.md"
     )
-    update.add_argument("pages", nargs="+", type=Path, metavar="PAGE_OR_SPEC")
+    update.add_argument(
+        "pages", nargs="+", metavar="[SOURCE=]PAGE_OR_SPEC", help="each replaces one source of openapi/sources.yaml"
+    )
     update.add_argument("--report", type=Path, help="also write the Markdown report here (e.g. a PR body)")
     update.add_argument("--json", type=Path, help="also write the JSON report here")
     return parser
