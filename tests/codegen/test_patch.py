@@ -681,6 +681,14 @@ def test_v3_formats_defaults_and_supported_values() -> None:
         if option["properties"]["engine_type"]["const"] == "fish"
     ]
     assert ["s1"] * 5 == [model["default"] for model in fish]
+    urls = [
+        option["properties"]["url"]
+        for union in unions(v3_body(committed_patched()))
+        if set(union["discriminator"]["mapping"]) == {"url", "asset_id", "base64"}
+        for option in union["oneOf"]
+        if "url" in option["properties"]
+    ]
+    assert ["^[Hh][Tt][Tt][Pp][Ss]://"] * 8 == [url.get("pattern") for url in urls]
     assert ["16:9", "9:16", "1:1"] == arms["cinematic"]["properties"]["aspect_ratio"]["enum"]
     assert ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] == arms["studio"]["properties"]["aspect_ratio"]["enum"]
 
