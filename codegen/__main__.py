@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.pages:
                 extract.run(args.pages, args.out)
             else:
-                merge.run(Path("openapi"), args.out)
+                merge.run(merge.OPENAPI, args.out)
             print(f"wrote {args.out}")
         elif args.command == "patch":
             from codegen import generate

@@ -28,6 +28,7 @@ from codegen.errors import CodegenError
 from codegen.extract import check_openapi3, merge, read_definition
 
 SOURCES_FILE = "sources.yaml"
+OPENAPI = Path(__file__).resolve().parent.parent / "openapi"
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _OPERATION = re.compile(r"(?P<method>[A-Z]+) (?P<path>/\S*)")
 _LOCAL_REF = re.compile(r"#/components/(?P<kind>[A-Za-z]+)/(?P<name>[^/]+)")
