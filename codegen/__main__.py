@@ -14,8 +14,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    extract = commands.add_parser("extract", help="vendor: docs page(s) -> openapi/heygen-api.json")
-    extract.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
+    extract = commands.add_parser(
+        "extract", help="vendor: merge openapi/sources.yaml (or the PAGE/spec files given) -> openapi/heygen-api.json"
+    )
+    extract.add_argument("pages", nargs="*", type=Path, metavar="PAGE")
     extract.add_argument("--out", type=Path, default=Path("openapi/heygen-api.json"))
 
     commands.add_parser("patch", help="apply openapi/patches/ -> openapi/heygen-api.patched.json")
@@ -57,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     update = commands.add_parser(
         "update", help="vendor new page(s)/spec(s), patch, regenerate, diff, write CHANGELOG.md"
     )
-    update.add_argument("pages", nargs="+", type=Path, metavar="PAGE_OR_SPEC")
+    update.add_argument(
+        "pages", nargs="+", metavar="[SOURCE=]PAGE_OR_SPEC", help="each replaces one source of openapi/sources.yaml"
+    )
     update.add_argument("--report", type=Path, help="also write the Markdown report here (e.g. a PR body)")
     update.add_argument("--json", type=Path, help="also write the JSON report here")
     return parser
@@ -86,9 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "extract":
-            from codegen import extract
+            from codegen import extract, merge
 
-            extract.run(args.pages, args.out)
+            if args.pages:
+                extract.run(args.pages, args.out)
+            else:
+                merge.run(merge.OPENAPI, args.out)
             print(f"wrote {args.out}")
         elif args.command == "patch":
             from codegen import generate

@@ -319,11 +319,14 @@ def generate_tree(spec: dict[str, Any], out: Path, *, source: str) -> None:
         shutil.rmtree(cache)
 
 
-def manifest(vendored_text: str, patches: list[Path], patched_text: str, spec: dict[str, Any]) -> str:
+def manifest(
+    vendored_text: str, patches: list[Path], patched_text: str, spec: dict[str, Any], sources: list[Any] | None = None
+) -> str:
     """The manifest recording what produced the generated tree."""
     return dump_json(
         {
             "info_version": spec.get("info", {}).get("version"),
+            "sources": sources or [],
             "vendored_spec": {"path": "openapi/heygen-api.json", "sha256": sha256(vendored_text)},
             "patches": [{"path": f"openapi/patches/{p.name}", "sha256": sha256(p.read_bytes())} for p in patches],
             "patched_spec": {"path": "openapi/heygen-api.patched.json", "sha256": sha256(patched_text)},
@@ -355,7 +358,10 @@ def build(layout: Layout, staging: Path) -> Outputs:
     generated = staging / "generated"
     generated.mkdir(parents=True)
     generate_tree(patched, generated, source="openapi/heygen-api.patched.json")
-    return Outputs(patched_text, manifest(vendored_text, patches, patched_text, patched), generated)
+    from codegen.merge import manifest_records
+
+    sources = manifest_records(layout.openapi)
+    return Outputs(patched_text, manifest(vendored_text, patches, patched_text, patched, sources), generated)
 
 
 def _replace_tree(new: Path, old: Path) -> None:

@@ -59,12 +59,21 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
 # --- the seed page -------------------------------------------------------------------------------------
 
 
-def test_seed_page_reproduces_the_vendored_spec_byte_for_byte(tmp_path: Path) -> None:
+def test_the_listed_sources_reproduce_the_vendored_spec_byte_for_byte(tmp_path: Path) -> None:
+    """With no PAGE, extract merges openapi/sources.yaml: the seed page and the two v3 sources."""
     out = tmp_path / "x.json"
-    result = run_extract(SEED.relative_to(ROOT), "--out", out)
+    result = run_extract("--out", out)
     assert 0 == result.returncode, result.stderr
     assert "" == result.stderr
     assert VENDORED.read_bytes() == out.read_bytes()
+
+
+def test_the_seed_page_alone_is_the_v2_part_of_the_vendored_spec() -> None:
+    seed, vendored = extract([SEED]), json.loads(VENDORED.read_text(encoding="utf-8"))
+    assert seed["paths"]["/v2/video/generate"] == vendored["paths"]["/v2/video/generate"]
+    assert {key: value for key, value in seed.items() if key not in ("paths", "components")} == {
+        key: value for key, value in vendored.items() if key not in ("paths", "components")
+    }
 
 
 def test_extracted_keys_keep_published_order() -> None:
@@ -394,7 +403,7 @@ def test_spec_files_are_pages_too(tmp_path: Path, name: str, dump: Any) -> None:
 
 
 def test_yaml_spec_merges_with_a_page_via_cli(tmp_path: Path) -> None:
-    vendored = json.loads(VENDORED.read_text(encoding="utf-8"))
+    vendored = extract([SEED])
     extra = {key: vendored[key] for key in ("openapi", "info", "servers", "security")}
     extra["paths"] = {"/v2/video/other": {"get": operation("Other")}}
     page = write(tmp_path, "other.yaml", yaml.safe_dump(extra, sort_keys=False))

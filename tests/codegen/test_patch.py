@@ -548,3 +548,264 @@ def test_every_rule_kind_is_known_to_the_validation_layer() -> None:
     source = (ROOT / "src" / "heygen_studio" / "_validation.py").read_text(encoding="utf-8")
     for kind in {rule["rule"] for rules in RULES.values() for rule in rules}:
         assert f'    "{kind}": _' in source, kind
+
+
+# --- the v3 patches (08-11) ----------------------------------------------------------------------------
+
+V3_PATCHES = (
+    "08-v3-video-status.overlay.yaml",
+    "09-v3-discriminator-tags.overlay.yaml",
+    "10-v3-ranges-formats-defaults.overlay.yaml",
+    "11-v3-conditional-rules.overlay.yaml",
+)
+
+
+def v3_body(spec: dict[str, Any]) -> dict[str, Any]:
+    return spec["paths"]["/v3/videos"]["post"]["requestBody"]["content"]["application/json"]["schema"]  # type: ignore[no-any-return]
+
+
+def arm(union: dict[str, Any], tag: str) -> dict[str, Any]:
+    """The arm of an inline union whose tag property is the constant ``tag``."""
+    name = union["discriminator"]["propertyName"]
+    (found,) = [option for option in union["oneOf"] if option["properties"][name].get("const") == tag]
+    return found  # type: ignore[no-any-return]
+
+
+def v3_arms() -> dict[str, dict[str, Any]]:
+    body = v3_body(committed_patched())
+    studio = arm(body, "studio")
+    scenes = studio["properties"]["scenes"]["items"]
+    talking = arm(scenes, "avatar_video")["properties"]["input"]
+    return {
+        "avatar": arm(body, "avatar"),
+        "image": arm(body, "image"),
+        "cinematic": arm(body, "cinematic_avatar"),
+        "studio": studio,
+        "scene avatar": arm(talking, "avatar"),
+        "scene image input": arm(talking, "image"),
+        "still image": arm(scenes, "image"),
+        "video": arm(scenes, "video"),
+    }
+
+
+def every(node: Any, key: str) -> Iterator[dict[str, Any]]:
+    """Every schema under ``node`` held by a property named ``key``."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == "properties" and isinstance(value, dict) and key in value:
+                yield value[key]
+            yield from every(value, key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from every(item, key)
+
+
+def bounds(schema: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(schema.get(k) for k in ("minimum", "exclusiveMinimum", "maximum", "minItems", "maxItems"))
+
+
+def test_v3_patches_are_committed_and_apply_in_order() -> None:
+    names = [path.name for path in patch_files(PATCHES)]
+    assert list(V3_PATCHES) == [name for name in names if "-v3-" in name]
+    assert names.index(V3_PATCHES[0]) > names.index("07-closed-request-objects.overlay.yaml")
+
+
+def test_v3_status_waiting_is_a_video_status() -> None:
+    assert ["pending", "processing", "completed", "failed", "waiting"] == committed_patched()["components"]["schemas"][
+        "VideoStatus"
+    ]["enum"]
+
+
+def unions(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "discriminator" in node and "oneOf" in node:
+            yield node
+        for value in node.values():
+            yield from unions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from unions(item)
+
+
+def test_v3_every_union_arm_has_its_tag_as_a_constant() -> None:
+    found: set[str] = set()
+    open_unions = 0
+    for union in unions(v3_body(committed_patched())):
+        tag = union["discriminator"]["propertyName"]
+        consts = [option["properties"][tag].get("const") for option in union["oneOf"]]
+        if set(union["discriminator"]["mapping"]) == {"url", "asset_id", "base64"}:
+            # The asset inputs have no prose naming their tag ("Input type discriminator"): left as published.
+            assert [None, None, None] == consts
+            open_unions += 1
+        else:
+            assert sorted(union["discriminator"]["mapping"]) == sorted(consts)
+            found.update(consts)
+    expected = {"avatar", "image", "cinematic_avatar", "studio", "avatar_video", "video", "color", "avatar_v"}
+    expected |= {"avatar_iv", "avatar_iii", "elevenlabs", "fish", "starfish"}
+    assert expected == found
+    assert open_unions > 0
+
+
+def test_v3_sizes_and_ranges_are_standard_keywords() -> None:
+    arms = v3_arms()
+    assert (None, None, None, 1, 50) == bounds(arms["studio"]["properties"]["scenes"])
+    assert (None, None, None, 1, 3) == bounds(arms["cinematic"]["properties"]["avatar_id"])
+    assert (4, None, 15, None, None) == bounds(arms["cinematic"]["properties"]["duration"])
+    assert 10 == arms["cinematic"]["properties"]["duration"]["default"]
+    assert (None, 0, 300, None, None) == bounds(arms["still image"]["properties"]["duration"])
+    assert (0, None, 1, None, None) == bounds(arms["video"]["properties"]["playback"]["properties"]["volume"])
+    body = v3_body(committed_patched())
+    voice = list(every(body, "voice_settings"))
+    assert 5 == len(voice)
+    for settings in voice:
+        properties = settings["properties"]
+        assert [(-50, 50), (0.5, 1.5), (0, 1)] == [
+            (properties[k]["minimum"], properties[k]["maximum"]) for k in ("pitch", "speed", "volume")
+        ]
+    opacity = [watermark["properties"]["opacity"] for watermark in every(body, "watermark")]
+    assert [(0, None, 1, None, None)] * 3 == [bounds(schema) for schema in opacity]
+
+
+def test_v3_formats_defaults_and_supported_values() -> None:
+    arms = v3_arms()
+    hex_pattern = "^#[0-9a-fA-F]{6}$"
+    assert hex_pattern == arms["scene avatar"]["properties"]["background"]["oneOf"][0]["properties"]["color"]["pattern"]
+    for name in ("avatar", "image"):
+        assert hex_pattern == arms[name]["properties"]["background"]["properties"]["value"]["pattern"]
+    for name in ("avatar", "image", "scene avatar", "scene image input"):
+        assert "low" == arms[name]["properties"]["expressiveness"]["default"]
+    fish = [
+        option["properties"]["model"]
+        for settings in every(v3_body(committed_patched()), "engine_settings")
+        for option in settings["oneOf"]
+        if option["properties"]["engine_type"]["const"] == "fish"
+    ]
+    assert ["s1"] * 5 == [model["default"] for model in fish]
+    urls = [
+        option["properties"]["url"]
+        for union in unions(v3_body(committed_patched()))
+        if set(union["discriminator"]["mapping"]) == {"url", "asset_id", "base64"}
+        for option in union["oneOf"]
+        if "url" in option["properties"]
+    ]
+    assert ["^[Hh][Tt][Tt][Pp][Ss]://"] * 8 == [url.get("pattern") for url in urls]
+    assert ["16:9", "9:16", "1:1"] == arms["cinematic"]["properties"]["aspect_ratio"]["enum"]
+    assert ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] == arms["studio"]["properties"]["aspect_ratio"]["enum"]
+
+
+V3_RULES = {
+    "scene avatar": [{"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}],
+    "scene image input": [{"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}],
+    "still image": [{"rule": "exactly-one-of", "properties": ["duration", "script", "audio_url", "audio_asset_id"]}],
+}
+BACKGROUND_RULES = [
+    {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
+    {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+]
+ELEVENLABS_RULES = [{"rule": "enum-when", "property": "stability", "when": {"model": "eleven_v3"}, "enum": [0, 0.5, 1]}]
+
+
+def rules_under(node: Any) -> Iterator[tuple[str, list[dict[str, Any]], dict[str, Any]]]:
+    if isinstance(node, dict):
+        if "x-heygen-rules" in node:
+            yield node.get("description", "")[:30], node["x-heygen-rules"], node.get("properties", {})
+        for value in node.values():
+            yield from rules_under(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from rules_under(item)
+
+
+def test_v3_multi_field_rules_are_recorded_where_they_apply() -> None:
+    arms = v3_arms()
+    for name, rules in V3_RULES.items():
+        assert rules == arms[name]["x-heygen-rules"], name
+    for name in ("avatar", "image"):
+        assert BACKGROUND_RULES == arms[name]["properties"]["background"]["x-heygen-rules"]
+    body = v3_body(committed_patched())
+    eleven = [
+        option
+        for settings in every(body, "engine_settings")
+        for option in settings["oneOf"]
+        if option["properties"]["engine_type"]["const"] == "elevenlabs"
+    ]
+    assert [ELEVENLABS_RULES] * 5 == [option["x-heygen-rules"] for option in eleven]
+    # Nothing else in the body carries rules, and every rule names properties of its own schema.
+    found = list(rules_under(body))
+    assert 3 + 2 + 5 == len(found)
+    source = (ROOT / "src" / "heygen_studio" / "_validation.py").read_text(encoding="utf-8")
+    for where, rules, properties in found:
+        for rule in rules:
+            assert f'    "{rule["rule"]}": _' in source, rule["rule"]
+            named = [
+                *rule.get("properties", []),
+                *rule.get("when", {}),
+                *([rule["property"]] if "property" in rule else []),
+            ]
+            assert set(named) <= set(properties), (where, rule)
+
+
+@pytest.mark.parametrize(
+    ("break_it", "patch", "index"),
+    [
+        pytest.param(
+            lambda spec: spec["components"]["schemas"]["VideoStatus"]["enum"].append("waiting"),
+            "08-v3-video-status.overlay.yaml",
+            0,
+            id="vendor-lists-waiting",
+        ),
+        pytest.param(
+            lambda spec: arm_by_prose(v3_body(spec), "Must be 'studio'").update(const="studio"),
+            "09-v3-discriminator-tags.overlay.yaml",
+            3,
+            id="vendor-adds-the-const",
+        ),
+        pytest.param(
+            lambda spec: arm_by_prose(v3_body(spec), "Must contain 1 to 50 scenes").update(maxItems=50),
+            "10-v3-ranges-formats-defaults.overlay.yaml",
+            0,
+            id="vendor-adds-maxItems",
+        ),
+        pytest.param(
+            lambda spec: arm_by_prose(v3_body(spec), "Must contain 1 to 50 scenes").update(
+                description="Ordered list of scenes. Must contain 1 to 100 scenes."
+            ),
+            "10-v3-ranges-formats-defaults.overlay.yaml",
+            0,
+            id="vendor-changes-the-prose",
+        ),
+        pytest.param(
+            lambda spec: arm_by_prose(v3_body(spec), "Exactly one mode must be chosen").update(description="A scene."),
+            "11-v3-conditional-rules.overlay.yaml",
+            1,
+            id="vendor-drops-the-rule",
+        ),
+    ],
+)
+def test_a_stale_v3_patch_target_fails_loudly_by_name(break_it: Any, patch: str, index: int) -> None:
+    spec = vendored()
+    break_it(spec)
+    with pytest.raises(CodegenError) as caught:
+        apply_patches(spec, patch_files(PATCHES))
+    message = str(caught.value)
+    assert message.startswith(f"patch no longer applies: {patch} action {index} ("), message
+    assert "check the new spec, then edit or delete the action" in message
+
+
+def arm_by_prose(node: Any, prose: str) -> dict[str, Any]:
+    """The one schema under ``node`` whose own description contains ``prose``."""
+    found: list[dict[str, Any]] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            if prose in str(item.get("description", "")):
+                found.append(item)
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(node)
+    assert 1 == len(found), (prose, len(found))
+    return found[0]

@@ -6,17 +6,227 @@ from .audio_voice import AudioVoice
 from .avatar_character import AvatarCharacter
 from .avatar_character_avatar_style import AvatarCharacterAvatarStyle
 from .color_background import ColorBackground
+from .create_video_body_type_0 import CreateVideoBodyType0
+from .create_video_body_type_0_aspect_ratio import CreateVideoBodyType0AspectRatio
+from .create_video_body_type_0_background_type_0 import CreateVideoBodyType0BackgroundType0
+from .create_video_body_type_0_background_type_0_type import CreateVideoBodyType0BackgroundType0Type
+from .create_video_body_type_0_caption_type_0 import CreateVideoBodyType0CaptionType0
+from .create_video_body_type_0_caption_type_0_file_format import CreateVideoBodyType0CaptionType0FileFormat
+from .create_video_body_type_0_caption_type_0_style import CreateVideoBodyType0CaptionType0Style
+from .create_video_body_type_0_engine_type_0 import CreateVideoBodyType0EngineType0
+from .create_video_body_type_0_engine_type_1 import CreateVideoBodyType0EngineType1
+from .create_video_body_type_0_engine_type_2 import CreateVideoBodyType0EngineType2
+from .create_video_body_type_0_expressiveness import CreateVideoBodyType0Expressiveness
+from .create_video_body_type_0_fit import CreateVideoBodyType0Fit
+from .create_video_body_type_0_output_format import CreateVideoBodyType0OutputFormat
+from .create_video_body_type_0_resolution import CreateVideoBodyType0Resolution
+from .create_video_body_type_0_voice_settings_type_0 import CreateVideoBodyType0VoiceSettingsType0
+from .create_video_body_type_0_voice_settings_type_0_engine_settings_type_0 import (
+    CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0,
+)
+from .create_video_body_type_0_voice_settings_type_0_engine_settings_type_0_model import (
+    CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0Model,
+)
+from .create_video_body_type_0_voice_settings_type_0_engine_settings_type_1 import (
+    CreateVideoBodyType0VoiceSettingsType0EngineSettingsType1,
+)
+from .create_video_body_type_0_voice_settings_type_0_engine_settings_type_1_model import (
+    CreateVideoBodyType0VoiceSettingsType0EngineSettingsType1Model,
+)
+from .create_video_body_type_0_voice_settings_type_0_engine_settings_type_2 import (
+    CreateVideoBodyType0VoiceSettingsType0EngineSettingsType2,
+)
+from .create_video_body_type_0_watermark_type_0 import CreateVideoBodyType0WatermarkType0
+from .create_video_body_type_0_watermark_type_0_image_type_0 import CreateVideoBodyType0WatermarkType0ImageType0
+from .create_video_body_type_0_watermark_type_0_image_type_1 import CreateVideoBodyType0WatermarkType0ImageType1
+from .create_video_body_type_0_watermark_type_0_image_type_2 import CreateVideoBodyType0WatermarkType0ImageType2
+from .create_video_body_type_0_watermark_type_0_placement_type_0 import CreateVideoBodyType0WatermarkType0PlacementType0
+from .create_video_body_type_0_watermark_type_0_placement_type_0_position import (
+    CreateVideoBodyType0WatermarkType0PlacementType0Position,
+)
+from .create_video_body_type_1 import CreateVideoBodyType1
+from .create_video_body_type_1_aspect_ratio import CreateVideoBodyType1AspectRatio
+from .create_video_body_type_1_background_type_0 import CreateVideoBodyType1BackgroundType0
+from .create_video_body_type_1_background_type_0_type import CreateVideoBodyType1BackgroundType0Type
+from .create_video_body_type_1_caption_type_0 import CreateVideoBodyType1CaptionType0
+from .create_video_body_type_1_caption_type_0_file_format import CreateVideoBodyType1CaptionType0FileFormat
+from .create_video_body_type_1_caption_type_0_style import CreateVideoBodyType1CaptionType0Style
+from .create_video_body_type_1_expressiveness import CreateVideoBodyType1Expressiveness
+from .create_video_body_type_1_fit import CreateVideoBodyType1Fit
+from .create_video_body_type_1_image_type_0 import CreateVideoBodyType1ImageType0
+from .create_video_body_type_1_image_type_1 import CreateVideoBodyType1ImageType1
+from .create_video_body_type_1_image_type_2 import CreateVideoBodyType1ImageType2
+from .create_video_body_type_1_output_format import CreateVideoBodyType1OutputFormat
+from .create_video_body_type_1_resolution import CreateVideoBodyType1Resolution
+from .create_video_body_type_1_voice_settings_type_0 import CreateVideoBodyType1VoiceSettingsType0
+from .create_video_body_type_1_voice_settings_type_0_engine_settings_type_0 import (
+    CreateVideoBodyType1VoiceSettingsType0EngineSettingsType0,
+)
+from .create_video_body_type_1_voice_settings_type_0_engine_settings_type_0_model import (
+    CreateVideoBodyType1VoiceSettingsType0EngineSettingsType0Model,
+)
+from .create_video_body_type_1_voice_settings_type_0_engine_settings_type_1 import (
+    CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1,
+)
+from .create_video_body_type_1_voice_settings_type_0_engine_settings_type_1_model import (
+    CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1Model,
+)
+from .create_video_body_type_1_voice_settings_type_0_engine_settings_type_2 import (
+    CreateVideoBodyType1VoiceSettingsType0EngineSettingsType2,
+)
+from .create_video_body_type_1_watermark_type_0 import CreateVideoBodyType1WatermarkType0
+from .create_video_body_type_1_watermark_type_0_image_type_0 import CreateVideoBodyType1WatermarkType0ImageType0
+from .create_video_body_type_1_watermark_type_0_image_type_1 import CreateVideoBodyType1WatermarkType0ImageType1
+from .create_video_body_type_1_watermark_type_0_image_type_2 import CreateVideoBodyType1WatermarkType0ImageType2
+from .create_video_body_type_1_watermark_type_0_placement_type_0 import CreateVideoBodyType1WatermarkType0PlacementType0
+from .create_video_body_type_1_watermark_type_0_placement_type_0_position import (
+    CreateVideoBodyType1WatermarkType0PlacementType0Position,
+)
+from .create_video_body_type_2 import CreateVideoBodyType2
+from .create_video_body_type_2_aspect_ratio import CreateVideoBodyType2AspectRatio
+from .create_video_body_type_2_references_type_0_item_type_0 import CreateVideoBodyType2ReferencesType0ItemType0
+from .create_video_body_type_2_references_type_0_item_type_1 import CreateVideoBodyType2ReferencesType0ItemType1
+from .create_video_body_type_2_references_type_0_item_type_2 import CreateVideoBodyType2ReferencesType0ItemType2
+from .create_video_body_type_2_resolution import CreateVideoBodyType2Resolution
+from .create_video_body_type_3 import CreateVideoBodyType3
+from .create_video_body_type_3_aspect_ratio import CreateVideoBodyType3AspectRatio
+from .create_video_body_type_3_caption_type_0 import CreateVideoBodyType3CaptionType0
+from .create_video_body_type_3_caption_type_0_file_format import CreateVideoBodyType3CaptionType0FileFormat
+from .create_video_body_type_3_caption_type_0_style import CreateVideoBodyType3CaptionType0Style
+from .create_video_body_type_3_resolution import CreateVideoBodyType3Resolution
+from .create_video_body_type_3_scenes_item_type_0 import CreateVideoBodyType3ScenesItemType0
+from .create_video_body_type_3_scenes_item_type_0_input_type_0 import CreateVideoBodyType3ScenesItemType0InputType0
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_background_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType0BackgroundType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_engine_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType0EngineType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_engine_type_1 import (
+    CreateVideoBodyType3ScenesItemType0InputType0EngineType1,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_engine_type_2 import (
+    CreateVideoBodyType3ScenesItemType0InputType0EngineType2,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_expressiveness import (
+    CreateVideoBodyType3ScenesItemType0InputType0Expressiveness,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0_engine_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0_engine_settings_type_0_model import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType0Model,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0_engine_settings_type_1 import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType1,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0_engine_settings_type_1_model import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType1Model,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_0_voice_settings_type_0_engine_settings_type_2 import (
+    CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType2,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1 import CreateVideoBodyType3ScenesItemType0InputType1
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_expressiveness import (
+    CreateVideoBodyType3ScenesItemType0InputType1Expressiveness,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_image_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType1ImageType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_image_type_1 import (
+    CreateVideoBodyType3ScenesItemType0InputType1ImageType1,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_image_type_2 import (
+    CreateVideoBodyType3ScenesItemType0InputType1ImageType2,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_0_model import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType0Model,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_1 import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType1,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_1_model import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType1Model,
+)
+from .create_video_body_type_3_scenes_item_type_0_input_type_1_voice_settings_type_0_engine_settings_type_2 import (
+    CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType2,
+)
+from .create_video_body_type_3_scenes_item_type_1 import CreateVideoBodyType3ScenesItemType1
+from .create_video_body_type_3_scenes_item_type_1_source_type_0 import CreateVideoBodyType3ScenesItemType1SourceType0
+from .create_video_body_type_3_scenes_item_type_1_source_type_1 import CreateVideoBodyType3ScenesItemType1SourceType1
+from .create_video_body_type_3_scenes_item_type_1_source_type_2 import CreateVideoBodyType3ScenesItemType1SourceType2
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0_engine_settings_type_0 import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType0,
+)
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0_engine_settings_type_0_model import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType0Model,
+)
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0_engine_settings_type_1 import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType1,
+)
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0_engine_settings_type_1_model import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType1Model,
+)
+from .create_video_body_type_3_scenes_item_type_1_voice_settings_type_0_engine_settings_type_2 import (
+    CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType2,
+)
+from .create_video_body_type_3_scenes_item_type_2 import CreateVideoBodyType3ScenesItemType2
+from .create_video_body_type_3_scenes_item_type_2_playback_type_0 import (
+    CreateVideoBodyType3ScenesItemType2PlaybackType0,
+)
+from .create_video_body_type_3_scenes_item_type_2_source_type_0 import CreateVideoBodyType3ScenesItemType2SourceType0
+from .create_video_body_type_3_scenes_item_type_2_source_type_1 import CreateVideoBodyType3ScenesItemType2SourceType1
+from .create_video_body_type_3_scenes_item_type_2_source_type_2 import CreateVideoBodyType3ScenesItemType2SourceType2
+from .create_video_body_type_3_watermark_type_0 import CreateVideoBodyType3WatermarkType0
+from .create_video_body_type_3_watermark_type_0_image_type_0 import CreateVideoBodyType3WatermarkType0ImageType0
+from .create_video_body_type_3_watermark_type_0_image_type_1 import CreateVideoBodyType3WatermarkType0ImageType1
+from .create_video_body_type_3_watermark_type_0_image_type_2 import CreateVideoBodyType3WatermarkType0ImageType2
+from .create_video_body_type_3_watermark_type_0_placement_type_0 import CreateVideoBodyType3WatermarkType0PlacementType0
+from .create_video_body_type_3_watermark_type_0_placement_type_0_position import (
+    CreateVideoBodyType3WatermarkType0PlacementType0Position,
+)
 from .create_video_data import CreateVideoData
 from .create_video_request import CreateVideoRequest
 from .create_video_response import CreateVideoResponse
+from .create_video_response_200 import CreateVideoResponse200
+from .create_video_response_200_data import CreateVideoResponse200Data
+from .create_video_response_200_data_output_format import CreateVideoResponse200DataOutputFormat
+from .delete_video_response import DeleteVideoResponse
+from .delete_video_v3_response_200 import DeleteVideoV3Response200
+from .delete_video_v3_response_400 import DeleteVideoV3Response400
+from .delete_video_v3_response_401 import DeleteVideoV3Response401
+from .delete_video_v3_response_404 import DeleteVideoV3Response404
+from .delete_video_v3_response_429 import DeleteVideoV3Response429
 from .dimension import Dimension
 from .eleven_labs_settings import ElevenLabsSettings
 from .eleven_labs_settings_model import ElevenLabsSettingsModel
 from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
+from .get_video_v3_response_200 import GetVideoV3Response200
+from .get_video_v3_response_400 import GetVideoV3Response400
+from .get_video_v3_response_401 import GetVideoV3Response401
+from .get_video_v3_response_404 import GetVideoV3Response404
+from .get_video_v3_response_429 import GetVideoV3Response429
 from .image_background import ImageBackground
+from .list_videos_v3_response_200 import ListVideosV3Response200
+from .list_videos_v3_response_400 import ListVideosV3Response400
+from .list_videos_v3_response_401 import ListVideosV3Response401
+from .list_videos_v3_response_429 import ListVideosV3Response429
 from .offset import Offset
 from .silence_voice import SilenceVoice
+from .standard_api_error import StandardAPIError
 from .talking_photo_character import TalkingPhotoCharacter
 from .talking_photo_character_expression import TalkingPhotoCharacterExpression
 from .talking_photo_character_talking_photo_style import TalkingPhotoCharacterTalkingPhotoStyle
@@ -31,24 +241,154 @@ from .text_voice_emotion import TextVoiceEmotion
 from .video_background import VideoBackground
 from .video_background_fit import VideoBackgroundFit
 from .video_background_play_style import VideoBackgroundPlayStyle
+from .video_detail import VideoDetail
 from .video_input import VideoInput
+from .video_status import VideoStatus
 
 __all__ = (
     "AudioVoice",
     "AvatarCharacter",
     "AvatarCharacterAvatarStyle",
     "ColorBackground",
+    "CreateVideoBodyType0",
+    "CreateVideoBodyType0AspectRatio",
+    "CreateVideoBodyType0BackgroundType0",
+    "CreateVideoBodyType0BackgroundType0Type",
+    "CreateVideoBodyType0CaptionType0",
+    "CreateVideoBodyType0CaptionType0FileFormat",
+    "CreateVideoBodyType0CaptionType0Style",
+    "CreateVideoBodyType0EngineType0",
+    "CreateVideoBodyType0EngineType1",
+    "CreateVideoBodyType0EngineType2",
+    "CreateVideoBodyType0Expressiveness",
+    "CreateVideoBodyType0Fit",
+    "CreateVideoBodyType0OutputFormat",
+    "CreateVideoBodyType0Resolution",
+    "CreateVideoBodyType0VoiceSettingsType0",
+    "CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0",
+    "CreateVideoBodyType0VoiceSettingsType0EngineSettingsType0Model",
+    "CreateVideoBodyType0VoiceSettingsType0EngineSettingsType1",
+    "CreateVideoBodyType0VoiceSettingsType0EngineSettingsType1Model",
+    "CreateVideoBodyType0VoiceSettingsType0EngineSettingsType2",
+    "CreateVideoBodyType0WatermarkType0",
+    "CreateVideoBodyType0WatermarkType0ImageType0",
+    "CreateVideoBodyType0WatermarkType0ImageType1",
+    "CreateVideoBodyType0WatermarkType0ImageType2",
+    "CreateVideoBodyType0WatermarkType0PlacementType0",
+    "CreateVideoBodyType0WatermarkType0PlacementType0Position",
+    "CreateVideoBodyType1",
+    "CreateVideoBodyType1AspectRatio",
+    "CreateVideoBodyType1BackgroundType0",
+    "CreateVideoBodyType1BackgroundType0Type",
+    "CreateVideoBodyType1CaptionType0",
+    "CreateVideoBodyType1CaptionType0FileFormat",
+    "CreateVideoBodyType1CaptionType0Style",
+    "CreateVideoBodyType1Expressiveness",
+    "CreateVideoBodyType1Fit",
+    "CreateVideoBodyType1ImageType0",
+    "CreateVideoBodyType1ImageType1",
+    "CreateVideoBodyType1ImageType2",
+    "CreateVideoBodyType1OutputFormat",
+    "CreateVideoBodyType1Resolution",
+    "CreateVideoBodyType1VoiceSettingsType0",
+    "CreateVideoBodyType1VoiceSettingsType0EngineSettingsType0",
+    "CreateVideoBodyType1VoiceSettingsType0EngineSettingsType0Model",
+    "CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1",
+    "CreateVideoBodyType1VoiceSettingsType0EngineSettingsType1Model",
+    "CreateVideoBodyType1VoiceSettingsType0EngineSettingsType2",
+    "CreateVideoBodyType1WatermarkType0",
+    "CreateVideoBodyType1WatermarkType0ImageType0",
+    "CreateVideoBodyType1WatermarkType0ImageType1",
+    "CreateVideoBodyType1WatermarkType0ImageType2",
+    "CreateVideoBodyType1WatermarkType0PlacementType0",
+    "CreateVideoBodyType1WatermarkType0PlacementType0Position",
+    "CreateVideoBodyType2",
+    "CreateVideoBodyType2AspectRatio",
+    "CreateVideoBodyType2ReferencesType0ItemType0",
+    "CreateVideoBodyType2ReferencesType0ItemType1",
+    "CreateVideoBodyType2ReferencesType0ItemType2",
+    "CreateVideoBodyType2Resolution",
+    "CreateVideoBodyType3",
+    "CreateVideoBodyType3AspectRatio",
+    "CreateVideoBodyType3CaptionType0",
+    "CreateVideoBodyType3CaptionType0FileFormat",
+    "CreateVideoBodyType3CaptionType0Style",
+    "CreateVideoBodyType3Resolution",
+    "CreateVideoBodyType3ScenesItemType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0BackgroundType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0EngineType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0EngineType1",
+    "CreateVideoBodyType3ScenesItemType0InputType0EngineType2",
+    "CreateVideoBodyType3ScenesItemType0InputType0Expressiveness",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType0",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType0Model",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType1",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType1Model",
+    "CreateVideoBodyType3ScenesItemType0InputType0VoiceSettingsType0EngineSettingsType2",
+    "CreateVideoBodyType3ScenesItemType0InputType1",
+    "CreateVideoBodyType3ScenesItemType0InputType1Expressiveness",
+    "CreateVideoBodyType3ScenesItemType0InputType1ImageType0",
+    "CreateVideoBodyType3ScenesItemType0InputType1ImageType1",
+    "CreateVideoBodyType3ScenesItemType0InputType1ImageType2",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType0",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType0Model",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType1",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType1Model",
+    "CreateVideoBodyType3ScenesItemType0InputType1VoiceSettingsType0EngineSettingsType2",
+    "CreateVideoBodyType3ScenesItemType1",
+    "CreateVideoBodyType3ScenesItemType1SourceType0",
+    "CreateVideoBodyType3ScenesItemType1SourceType1",
+    "CreateVideoBodyType3ScenesItemType1SourceType2",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType0",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType0Model",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType1",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType1Model",
+    "CreateVideoBodyType3ScenesItemType1VoiceSettingsType0EngineSettingsType2",
+    "CreateVideoBodyType3ScenesItemType2",
+    "CreateVideoBodyType3ScenesItemType2PlaybackType0",
+    "CreateVideoBodyType3ScenesItemType2SourceType0",
+    "CreateVideoBodyType3ScenesItemType2SourceType1",
+    "CreateVideoBodyType3ScenesItemType2SourceType2",
+    "CreateVideoBodyType3WatermarkType0",
+    "CreateVideoBodyType3WatermarkType0ImageType0",
+    "CreateVideoBodyType3WatermarkType0ImageType1",
+    "CreateVideoBodyType3WatermarkType0ImageType2",
+    "CreateVideoBodyType3WatermarkType0PlacementType0",
+    "CreateVideoBodyType3WatermarkType0PlacementType0Position",
     "CreateVideoData",
     "CreateVideoRequest",
     "CreateVideoResponse",
+    "CreateVideoResponse200",
+    "CreateVideoResponse200Data",
+    "CreateVideoResponse200DataOutputFormat",
+    "DeleteVideoResponse",
+    "DeleteVideoV3Response200",
+    "DeleteVideoV3Response400",
+    "DeleteVideoV3Response401",
+    "DeleteVideoV3Response404",
+    "DeleteVideoV3Response429",
     "Dimension",
     "ElevenLabsSettings",
     "ElevenLabsSettingsModel",
     "ErrorDetail",
     "ErrorResponse",
+    "GetVideoV3Response200",
+    "GetVideoV3Response400",
+    "GetVideoV3Response401",
+    "GetVideoV3Response404",
+    "GetVideoV3Response429",
     "ImageBackground",
+    "ListVideosV3Response200",
+    "ListVideosV3Response400",
+    "ListVideosV3Response401",
+    "ListVideosV3Response429",
     "Offset",
     "SilenceVoice",
+    "StandardAPIError",
     "TalkingPhotoCharacter",
     "TalkingPhotoCharacterExpression",
     "TalkingPhotoCharacterTalkingPhotoStyle",
@@ -63,5 +403,7 @@ __all__ = (
     "VideoBackground",
     "VideoBackgroundFit",
     "VideoBackgroundPlayStyle",
+    "VideoDetail",
     "VideoInput",
+    "VideoStatus",
 )
