@@ -8,7 +8,2070 @@ SPEC_VERSION: Final = "4.0.8"
 # Operation -> the component schema of its JSON request body.
 REQUEST_BODIES: Final[dict[str, str]] = {"POST /v2/video/generate": "CreateVideoRequest"}
 # Operation -> its JSON request body's schema, for bodies defined inline rather than as a component.
-INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {}
+INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
+    "POST /v3/videos": {
+        "description": "Discriminated union for POST /v3/videos request body.",
+        "discriminator": {
+            "mapping": {
+                "avatar": "#/components/schemas/CreateVideoFromAvatar",
+                "cinematic_avatar": "#/components/schemas/CreateVideoFromCinematicAvatar",
+                "image": "#/components/schemas/CreateVideoFromImage",
+                "studio": "#/components/schemas/CreateVideoFromStudio",
+            },
+            "propertyName": "type",
+        },
+        "oneOf": [
+            {
+                "description": "Create a video from a HeyGen avatar (video or photo avatar).\n\nProvide an avatar_id to use a previously created avatar. Supports all\navatar types: studio_avatar, digital_twin, and photo_avatar. Optionally\nset ``engine`` to select Avatar V for eligible avatars; when omitted, the\nserver defaults to Avatar IV.",
+                "properties": {
+                    "aspect_ratio": {
+                        "default": "16:9",
+                        "description": "Output video aspect ratio. Supported values: '16:9', '9:16', '4:5', '5:4', '1:1', 'auto'. Defaults to '16:9'. 'auto' preserves the source's aspect ratio (avatar source frames or uploaded image), short-edge anchored to the requested resolution and capped at the tier's long edge. Falls back to '16:9' when source dimensions can't be read.",
+                        "enum": ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "audio_asset_id": {
+                        "description": "HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "audio_url": {
+                        "description": "Public URL of an audio file to lip-sync. Mutually exclusive with script.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "avatar_id": {
+                        "description": "HeyGen avatar ID (video avatar or photo avatar look ID).",
+                        "type": "string",
+                    },
+                    "background": {
+                        "description": "Background settings for the video.",
+                        "nullable": True,
+                        "properties": {
+                            "asset_id": {
+                                "description": "HeyGen asset ID of the background image. Used when type is 'image'. Mutually exclusive with url.",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "type": {
+                                "description": "Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.",
+                                "enum": ["color", "image"],
+                                "type": "string",
+                            },
+                            "url": {
+                                "description": "URL of the background image. Used when type is 'image'. Mutually exclusive with asset_id.",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "value": {
+                                "description": "Hex color code (e.g. '#ff0000'). Required when type is 'color'.",
+                                "nullable": True,
+                                "type": "string",
+                                "pattern": "^#[0-9a-fA-F]{6}$",
+                            },
+                        },
+                        "required": ["type"],
+                        "type": "object",
+                        "x-heygen-rules": [
+                            {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
+                            {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+                        ],
+                    },
+                    "callback_id": {
+                        "description": "Caller-defined identifier echoed back in the webhook payload.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "callback_url": {
+                        "description": "Webhook URL to receive a POST notification when the video is ready.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "caption": {
+                        "description": "Caption generation settings. A sidecar subtitle file is always returned via subtitle_url; set 'style' to additionally burn captions into the rendered video.",
+                        "nullable": True,
+                        "properties": {
+                            "file_format": {
+                                "default": "srt",
+                                "description": "Output format for the sidecar caption file.",
+                                "enum": ["srt"],
+                                "type": "string",
+                            },
+                            "style": {
+                                "description": "Visual style for burning captions into the rendered video. Omit for sidecar-only captions.",
+                                "enum": ["default"],
+                                "nullable": True,
+                                "type": "string",
+                            },
+                        },
+                        "required": [],
+                        "type": "object",
+                    },
+                    "engine": {
+                        "description": 'Engine configuration for video generation. Pass {"type": "avatar_v"} to enable cross-reference-driven animation for higher quality. Check supported_api_engines on the avatar look to confirm eligibility. Defaults to Avatar IV when omitted.',
+                        "discriminator": {
+                            "mapping": {
+                                "avatar_iii": "#/components/schemas/AvatarIIIEngineConfig",
+                                "avatar_iv": "#/components/schemas/AvatarIVEngineConfig",
+                                "avatar_v": "#/components/schemas/AvatarVEngineConfig",
+                            },
+                            "propertyName": "type",
+                        },
+                        "nullable": True,
+                        "oneOf": [
+                            {
+                                "description": "Avatar V engine configuration with cross-reference-driven animation.",
+                                "properties": {
+                                    "reference_look_id": {
+                                        "description": "Optional instant_avatar look to use as the animation reference. Must be an `instant_avatar` look (studio / photo / other look types are rejected) belonging to the same avatar group as `avatar_id`. When omitted, video avatars self-reference and photo avatars auto-select the best instant_avatar sibling in their group.",
+                                        "nullable": True,
+                                        "type": "string",
+                                    },
+                                    "type": {
+                                        "description": "Engine type discriminator. Must be 'avatar_v'. Check supported_api_engines on the avatar look to confirm eligibility.",
+                                        "type": "string",
+                                        "const": "avatar_v",
+                                    },
+                                },
+                                "required": ["type"],
+                                "type": "object",
+                            },
+                            {
+                                "description": "Avatar IV engine configuration (default behavior).",
+                                "properties": {
+                                    "type": {
+                                        "description": "Engine type discriminator. Must be 'avatar_iv'.",
+                                        "type": "string",
+                                        "const": "avatar_iv",
+                                    }
+                                },
+                                "required": ["type"],
+                                "type": "object",
+                            },
+                            {
+                                "description": 'Avatar III engine configuration.\n\nA single engine value that resolves to the right product by the avatar\'s\nlook type (mirrors how ``avatar_iv`` already serves both photo and video\navatars):\n\n- video avatar looks (``digital_twin``, ``studio_avatar``) -> Digital Twin\n  (supports 4K)\n- ``photo_avatar`` look -> Photo Avatar (no 4K output)\n\nNot supported for raw image input (``type: "image"``).\n``motion_prompt`` and ``expressiveness`` are not supported with this engine.',
+                                "properties": {
+                                    "type": {
+                                        "description": "Engine type discriminator. Must be 'avatar_iii'. Resolves to Digital Twin for video avatar looks (digital_twin, studio_avatar) and Photo Avatar for photo_avatar looks; not supported for raw image input. Check supported_api_engines on the avatar look to confirm eligibility.",
+                                        "type": "string",
+                                        "const": "avatar_iii",
+                                    }
+                                },
+                                "required": ["type"],
+                                "type": "object",
+                            },
+                        ],
+                    },
+                    "expressiveness": {
+                        "description": "Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Avatar IV only; rejected when engine.type is 'avatar_v'.",
+                        "enum": ["high", "medium", "low"],
+                        "nullable": True,
+                        "type": "string",
+                        "default": "low",
+                    },
+                    "fit": {
+                        "description": "How the subject is fitted to the output canvas. 'cover' scales to fill the frame (may crop edges). 'contain' scales to fit entirely within the frame (may show background). When omitted, the server picks the best option based on the source and canvas orientations.",
+                        "enum": ["contain", "cover"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "motion_prompt": {
+                        "description": "Natural-language prompt controlling avatar body motion and hand gestures. Supported for photo avatars on either engine, and for video avatars when engine.type is 'avatar_v'. Rejected for video avatars on the default Avatar IV engine.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "output_format": {
+                        "default": "mp4",
+                        "description": "Output container. 'webm' returns a video with a transparent background (alpha channel); 'mp4' (default) returns a standard video. 'webm' requires an avatar that supports matting. When 'webm' is selected, any 'background' value is rejected and background removal is applied automatically — the caller does not need to set 'remove_background'.",
+                        "enum": ["mp4", "webm"],
+                        "type": "string",
+                    },
+                    "remove_background": {
+                        "description": "Remove the avatar background. Video avatars must be trained with matting enabled.",
+                        "nullable": True,
+                        "type": "boolean",
+                    },
+                    "resolution": {
+                        "description": "Output video resolution.",
+                        "enum": ["4k", "1080p", "720p"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "script": {
+                        "description": "Text script for the avatar to speak. Pair with voice_id, or omit voice_id when using avatar_id to use the avatar's default voice. Mutually exclusive with audio_url/audio_asset_id.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "title": {
+                        "description": "Display title for the video in the HeyGen dashboard.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "type": {
+                        "description": "Must be 'avatar' for avatar-based video creation.",
+                        "type": "string",
+                        "const": "avatar",
+                    },
+                    "voice_id": {
+                        "description": "Voice ID for text-to-speech. Required when script is provided, unless avatar_id is set (the avatar's default voice is used as fallback).",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "voice_settings": {
+                        "description": "Voice tuning parameters (speed, pitch, locale).",
+                        "nullable": True,
+                        "properties": {
+                            "engine_settings": {
+                                "description": "Engine-specific voice tuning, discriminated by 'engine_type'. Use the variant matching the engine backing the chosen voice (e.g. engine_type='elevenlabs' for ElevenLabs-backed voices). The request is rejected if the voice_id is not compatible with the selected engine.",
+                                "discriminator": {
+                                    "mapping": {
+                                        "elevenlabs": "#/components/schemas/ElevenLabsEngineSettings",
+                                        "fish": "#/components/schemas/FishEngineSettings",
+                                        "starfish": "#/components/schemas/StarfishEngineSettings",
+                                    },
+                                    "propertyName": "engine_type",
+                                },
+                                "nullable": True,
+                                "oneOf": [
+                                    {
+                                        "description": "Engine-specific voice settings for ElevenLabs-backed voices.\n\nInherits the ElevenLabs tuning fields (model, stability, similarity_boost, style,\nuse_speaker_boost) along with the eleven_v3 stability validator from\n:class:`movio.api_service.app.api_types.video.ElevenLabsSettings`.",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices.",
+                                                "type": "string",
+                                                "const": "elevenlabs",
+                                            },
+                                            "model": {
+                                                "description": "The model ID to use for ElevenLabs.",
+                                                "enum": [
+                                                    "eleven_multilingual_v2",
+                                                    "eleven_turbo_v2_5",
+                                                    "eleven_flash_v2_5",
+                                                    "eleven_v3",
+                                                ],
+                                                "nullable": True,
+                                                "type": "string",
+                                            },
+                                            "similarity_boost": {
+                                                "description": "The similarity boost parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "stability": {
+                                                "description": "The stability parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "style": {
+                                                "description": "The style parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "use_speaker_boost": {
+                                                "description": "Whether to use speaker boost for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "boolean",
+                                            },
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                        "x-heygen-rules": [
+                                            {
+                                                "rule": "enum-when",
+                                                "property": "stability",
+                                                "when": {"model": "eleven_v3"},
+                                                "enum": [0, 0.5, 1],
+                                            }
+                                        ],
+                                    },
+                                    {
+                                        "description": "Engine-specific voice settings for Fish Audio-backed voices.\n\nInherits Fish's tuning fields (model, stability, similarity).",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'fish' for Fish Audio-backed voices.",
+                                                "type": "string",
+                                                "const": "fish",
+                                            },
+                                            "model": {
+                                                "description": "Fish Audio model version (default 's1').",
+                                                "enum": ["s1", "s2-pro"],
+                                                "nullable": True,
+                                                "type": "string",
+                                                "default": "s1",
+                                            },
+                                            "similarity": {
+                                                "description": "Similarity parameter; how closely to match the source voice.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "stability": {
+                                                "description": "Stability parameter; higher is more consistent.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Engine-selection for Starfish-backed voices.\n\nStarfish has no user-tunable settings today; set ``engine_type='starfish'`` to force\nStarfish routing on voices that support multiple engines.",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'starfish' for Starfish-backed voices.",
+                                                "type": "string",
+                                                "const": "starfish",
+                                            }
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                    },
+                                ],
+                            },
+                            "locale": {
+                                "description": "Locale/accent hint for multi-lingual voices (e.g. 'en-US').",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "pitch": {
+                                "default": 0,
+                                "description": "Pitch adjustment in semitones. -50 to +50.",
+                                "type": "number",
+                                "minimum": -50,
+                                "maximum": 50,
+                            },
+                            "speed": {
+                                "default": 1,
+                                "description": "Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).",
+                                "type": "number",
+                                "minimum": 0.5,
+                                "maximum": 1.5,
+                            },
+                            "volume": {
+                                "default": 1,
+                                "description": "Voice audio volume. 1.0 = full, 0.0 = silent. Useful when mixing spoken voice with background audio.",
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 1,
+                            },
+                        },
+                        "required": [],
+                        "type": "object",
+                    },
+                    "watermark": {
+                        "description": "Custom watermark image to overlay on the video (PNG or JPEG). Available as a premium option for select Enterprise customers. To request access, please contact our support team.",
+                        "nullable": True,
+                        "properties": {
+                            "image": {
+                                "description": "Image asset to use as the watermark overlay (PNG or JPEG).",
+                                "discriminator": {
+                                    "mapping": {
+                                        "asset_id": "#/components/schemas/AssetId",
+                                        "base64": "#/components/schemas/AssetBase64",
+                                        "url": "#/components/schemas/AssetUrl",
+                                    },
+                                    "propertyName": "type",
+                                },
+                                "oneOf": [
+                                    {
+                                        "description": "Asset input via publicly accessible HTTPS URL.",
+                                        "properties": {
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                            "url": {
+                                                "description": "Publicly accessible HTTPS URL for the asset",
+                                                "type": "string",
+                                                "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                            },
+                                        },
+                                        "required": ["type", "url"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                        "properties": {
+                                            "asset_id": {
+                                                "description": "HeyGen asset ID from the asset upload endpoint",
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "asset_id"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via base64-encoded content.",
+                                        "properties": {
+                                            "data": {"description": "Base64-encoded file content", "type": "string"},
+                                            "media_type": {
+                                                "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "media_type", "data"],
+                                        "type": "object",
+                                    },
+                                ],
+                            },
+                            "opacity": {
+                                "default": 1,
+                                "description": "Watermark opacity. 0.0 is fully transparent, 1.0 is fully opaque.",
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 1,
+                            },
+                            "placement": {
+                                "description": "Watermark placement. Defaults to bottom-right with standard margins when omitted.",
+                                "nullable": True,
+                                "properties": {
+                                    "offset_x": {
+                                        "description": "Fine-tune horizontal position. Fraction of frame width; 0.05 shifts 5% rightward, -0.05 shifts 5% leftward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "offset_y": {
+                                        "description": "Fine-tune vertical position. Fraction of frame height; 0.05 shifts 5% downward, -0.05 shifts 5% upward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "position": {
+                                        "default": "bottom_right",
+                                        "description": "Anchor corner for the watermark.",
+                                        "enum": ["top_left", "top_right", "bottom_left", "bottom_right"],
+                                        "type": "string",
+                                    },
+                                },
+                                "required": [],
+                                "type": "object",
+                            },
+                            "scale": {
+                                "default": 1,
+                                "description": "Scale multiplier for the watermark image. 1.0 renders at native size.",
+                                "type": "number",
+                            },
+                        },
+                        "required": ["image"],
+                        "type": "object",
+                    },
+                },
+                "required": ["type", "avatar_id"],
+                "type": "object",
+            },
+            {
+                "description": "Create a video by animating an arbitrary image.\n\nProvide an image via URL, asset ID, or inline base64. The image will be\nanimated with lip-sync to the provided audio or generated speech.",
+                "properties": {
+                    "aspect_ratio": {
+                        "default": "16:9",
+                        "description": "Output video aspect ratio. Supported values: '16:9', '9:16', '4:5', '5:4', '1:1', 'auto'. Defaults to '16:9'. 'auto' preserves the source's aspect ratio (avatar source frames or uploaded image), short-edge anchored to the requested resolution and capped at the tier's long edge. Falls back to '16:9' when source dimensions can't be read.",
+                        "enum": ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "audio_asset_id": {
+                        "description": "HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "audio_url": {
+                        "description": "Public URL of an audio file to lip-sync. Mutually exclusive with script.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "background": {
+                        "description": "Background settings for the video.",
+                        "nullable": True,
+                        "properties": {
+                            "asset_id": {
+                                "description": "HeyGen asset ID of the background image. Used when type is 'image'. Mutually exclusive with url.",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "type": {
+                                "description": "Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.",
+                                "enum": ["color", "image"],
+                                "type": "string",
+                            },
+                            "url": {
+                                "description": "URL of the background image. Used when type is 'image'. Mutually exclusive with asset_id.",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "value": {
+                                "description": "Hex color code (e.g. '#ff0000'). Required when type is 'color'.",
+                                "nullable": True,
+                                "type": "string",
+                                "pattern": "^#[0-9a-fA-F]{6}$",
+                            },
+                        },
+                        "required": ["type"],
+                        "type": "object",
+                        "x-heygen-rules": [
+                            {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
+                            {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+                        ],
+                    },
+                    "callback_id": {
+                        "description": "Caller-defined identifier echoed back in the webhook payload.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "callback_url": {
+                        "description": "Webhook URL to receive a POST notification when the video is ready.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "caption": {
+                        "description": "Caption generation settings. A sidecar subtitle file is always returned via subtitle_url; set 'style' to additionally burn captions into the rendered video.",
+                        "nullable": True,
+                        "properties": {
+                            "file_format": {
+                                "default": "srt",
+                                "description": "Output format for the sidecar caption file.",
+                                "enum": ["srt"],
+                                "type": "string",
+                            },
+                            "style": {
+                                "description": "Visual style for burning captions into the rendered video. Omit for sidecar-only captions.",
+                                "enum": ["default"],
+                                "nullable": True,
+                                "type": "string",
+                            },
+                        },
+                        "required": [],
+                        "type": "object",
+                    },
+                    "expressiveness": {
+                        "description": "Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted.",
+                        "enum": ["high", "medium", "low"],
+                        "nullable": True,
+                        "type": "string",
+                        "default": "low",
+                    },
+                    "fit": {
+                        "description": "How the subject is fitted to the output canvas. 'cover' scales to fill the frame (may crop edges). 'contain' scales to fit entirely within the frame (may show background). When omitted, the server picks the best option based on the source and canvas orientations.",
+                        "enum": ["contain", "cover"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "image": {
+                        "description": "Image to animate. Accepts URL, asset ID, or base64-encoded data.",
+                        "discriminator": {
+                            "mapping": {
+                                "asset_id": "#/components/schemas/AssetId",
+                                "base64": "#/components/schemas/AssetBase64",
+                                "url": "#/components/schemas/AssetUrl",
+                            },
+                            "propertyName": "type",
+                        },
+                        "oneOf": [
+                            {
+                                "description": "Asset input via publicly accessible HTTPS URL.",
+                                "properties": {
+                                    "type": {"description": "Input type discriminator", "type": "string"},
+                                    "url": {
+                                        "description": "Publicly accessible HTTPS URL for the asset",
+                                        "type": "string",
+                                        "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                    },
+                                },
+                                "required": ["type", "url"],
+                                "type": "object",
+                            },
+                            {
+                                "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                "properties": {
+                                    "asset_id": {
+                                        "description": "HeyGen asset ID from the asset upload endpoint",
+                                        "type": "string",
+                                    },
+                                    "type": {"description": "Input type discriminator", "type": "string"},
+                                },
+                                "required": ["type", "asset_id"],
+                                "type": "object",
+                            },
+                            {
+                                "description": "Asset input via base64-encoded content.",
+                                "properties": {
+                                    "data": {"description": "Base64-encoded file content", "type": "string"},
+                                    "media_type": {
+                                        "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                        "type": "string",
+                                    },
+                                    "type": {"description": "Input type discriminator", "type": "string"},
+                                },
+                                "required": ["type", "media_type", "data"],
+                                "type": "object",
+                            },
+                        ],
+                    },
+                    "motion_prompt": {
+                        "description": "Natural-language prompt controlling avatar body motion. Photo avatars only.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "output_format": {
+                        "default": "mp4",
+                        "description": "Output container. 'webm' returns a video with a transparent background (alpha channel); 'mp4' (default) returns a standard video. 'webm' requires an avatar that supports matting. When 'webm' is selected, any 'background' value is rejected and background removal is applied automatically — the caller does not need to set 'remove_background'.",
+                        "enum": ["mp4", "webm"],
+                        "type": "string",
+                    },
+                    "remove_background": {
+                        "description": "Remove the avatar background. Video avatars must be trained with matting enabled.",
+                        "nullable": True,
+                        "type": "boolean",
+                    },
+                    "resolution": {
+                        "description": "Output video resolution.",
+                        "enum": ["4k", "1080p", "720p"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "script": {
+                        "description": "Text script for the avatar to speak. Pair with voice_id, or omit voice_id when using avatar_id to use the avatar's default voice. Mutually exclusive with audio_url/audio_asset_id.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "title": {
+                        "description": "Display title for the video in the HeyGen dashboard.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "type": {
+                        "description": "Must be 'image' for image-based video creation.",
+                        "type": "string",
+                        "const": "image",
+                    },
+                    "voice_id": {
+                        "description": "Voice ID for text-to-speech. Required when script is provided, unless avatar_id is set (the avatar's default voice is used as fallback).",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "voice_settings": {
+                        "description": "Voice tuning parameters (speed, pitch, locale).",
+                        "nullable": True,
+                        "properties": {
+                            "engine_settings": {
+                                "description": "Engine-specific voice tuning, discriminated by 'engine_type'. Use the variant matching the engine backing the chosen voice (e.g. engine_type='elevenlabs' for ElevenLabs-backed voices). The request is rejected if the voice_id is not compatible with the selected engine.",
+                                "discriminator": {
+                                    "mapping": {
+                                        "elevenlabs": "#/components/schemas/ElevenLabsEngineSettings",
+                                        "fish": "#/components/schemas/FishEngineSettings",
+                                        "starfish": "#/components/schemas/StarfishEngineSettings",
+                                    },
+                                    "propertyName": "engine_type",
+                                },
+                                "nullable": True,
+                                "oneOf": [
+                                    {
+                                        "description": "Engine-specific voice settings for ElevenLabs-backed voices.\n\nInherits the ElevenLabs tuning fields (model, stability, similarity_boost, style,\nuse_speaker_boost) along with the eleven_v3 stability validator from\n:class:`movio.api_service.app.api_types.video.ElevenLabsSettings`.",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices.",
+                                                "type": "string",
+                                                "const": "elevenlabs",
+                                            },
+                                            "model": {
+                                                "description": "The model ID to use for ElevenLabs.",
+                                                "enum": [
+                                                    "eleven_multilingual_v2",
+                                                    "eleven_turbo_v2_5",
+                                                    "eleven_flash_v2_5",
+                                                    "eleven_v3",
+                                                ],
+                                                "nullable": True,
+                                                "type": "string",
+                                            },
+                                            "similarity_boost": {
+                                                "description": "The similarity boost parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "stability": {
+                                                "description": "The stability parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "style": {
+                                                "description": "The style parameter for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "use_speaker_boost": {
+                                                "description": "Whether to use speaker boost for ElevenLabs.",
+                                                "nullable": True,
+                                                "type": "boolean",
+                                            },
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                        "x-heygen-rules": [
+                                            {
+                                                "rule": "enum-when",
+                                                "property": "stability",
+                                                "when": {"model": "eleven_v3"},
+                                                "enum": [0, 0.5, 1],
+                                            }
+                                        ],
+                                    },
+                                    {
+                                        "description": "Engine-specific voice settings for Fish Audio-backed voices.\n\nInherits Fish's tuning fields (model, stability, similarity).",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'fish' for Fish Audio-backed voices.",
+                                                "type": "string",
+                                                "const": "fish",
+                                            },
+                                            "model": {
+                                                "description": "Fish Audio model version (default 's1').",
+                                                "enum": ["s1", "s2-pro"],
+                                                "nullable": True,
+                                                "type": "string",
+                                                "default": "s1",
+                                            },
+                                            "similarity": {
+                                                "description": "Similarity parameter; how closely to match the source voice.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                            "stability": {
+                                                "description": "Stability parameter; higher is more consistent.",
+                                                "nullable": True,
+                                                "type": "number",
+                                            },
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Engine-selection for Starfish-backed voices.\n\nStarfish has no user-tunable settings today; set ``engine_type='starfish'`` to force\nStarfish routing on voices that support multiple engines.",
+                                        "properties": {
+                                            "engine_type": {
+                                                "description": "Engine type discriminator. Must be 'starfish' for Starfish-backed voices.",
+                                                "type": "string",
+                                                "const": "starfish",
+                                            }
+                                        },
+                                        "required": ["engine_type"],
+                                        "type": "object",
+                                    },
+                                ],
+                            },
+                            "locale": {
+                                "description": "Locale/accent hint for multi-lingual voices (e.g. 'en-US').",
+                                "nullable": True,
+                                "type": "string",
+                            },
+                            "pitch": {
+                                "default": 0,
+                                "description": "Pitch adjustment in semitones. -50 to +50.",
+                                "type": "number",
+                                "minimum": -50,
+                                "maximum": 50,
+                            },
+                            "speed": {
+                                "default": 1,
+                                "description": "Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).",
+                                "type": "number",
+                                "minimum": 0.5,
+                                "maximum": 1.5,
+                            },
+                            "volume": {
+                                "default": 1,
+                                "description": "Voice audio volume. 1.0 = full, 0.0 = silent. Useful when mixing spoken voice with background audio.",
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 1,
+                            },
+                        },
+                        "required": [],
+                        "type": "object",
+                    },
+                    "watermark": {
+                        "description": "Custom watermark image to overlay on the video (PNG or JPEG). Available as a premium option for select Enterprise customers. To request access, please contact our support team.",
+                        "nullable": True,
+                        "properties": {
+                            "image": {
+                                "description": "Image asset to use as the watermark overlay (PNG or JPEG).",
+                                "discriminator": {
+                                    "mapping": {
+                                        "asset_id": "#/components/schemas/AssetId",
+                                        "base64": "#/components/schemas/AssetBase64",
+                                        "url": "#/components/schemas/AssetUrl",
+                                    },
+                                    "propertyName": "type",
+                                },
+                                "oneOf": [
+                                    {
+                                        "description": "Asset input via publicly accessible HTTPS URL.",
+                                        "properties": {
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                            "url": {
+                                                "description": "Publicly accessible HTTPS URL for the asset",
+                                                "type": "string",
+                                                "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                            },
+                                        },
+                                        "required": ["type", "url"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                        "properties": {
+                                            "asset_id": {
+                                                "description": "HeyGen asset ID from the asset upload endpoint",
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "asset_id"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via base64-encoded content.",
+                                        "properties": {
+                                            "data": {"description": "Base64-encoded file content", "type": "string"},
+                                            "media_type": {
+                                                "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "media_type", "data"],
+                                        "type": "object",
+                                    },
+                                ],
+                            },
+                            "opacity": {
+                                "default": 1,
+                                "description": "Watermark opacity. 0.0 is fully transparent, 1.0 is fully opaque.",
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 1,
+                            },
+                            "placement": {
+                                "description": "Watermark placement. Defaults to bottom-right with standard margins when omitted.",
+                                "nullable": True,
+                                "properties": {
+                                    "offset_x": {
+                                        "description": "Fine-tune horizontal position. Fraction of frame width; 0.05 shifts 5% rightward, -0.05 shifts 5% leftward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "offset_y": {
+                                        "description": "Fine-tune vertical position. Fraction of frame height; 0.05 shifts 5% downward, -0.05 shifts 5% upward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "position": {
+                                        "default": "bottom_right",
+                                        "description": "Anchor corner for the watermark.",
+                                        "enum": ["top_left", "top_right", "bottom_left", "bottom_right"],
+                                        "type": "string",
+                                    },
+                                },
+                                "required": [],
+                                "type": "object",
+                            },
+                            "scale": {
+                                "default": 1,
+                                "description": "Scale multiplier for the watermark image. 1.0 renders at native size.",
+                                "type": "number",
+                            },
+                        },
+                        "required": ["image"],
+                        "type": "object",
+                    },
+                },
+                "required": ["type", "image"],
+                "type": "object",
+            },
+            {
+                "description": "Create a video from a text prompt plus avatar and asset references (Cinematic Avatar).\n\nCinematic Avatar generates a video from a natural-language ``prompt`` guided by\nreference content: one to three avatar looks and optional reference assets\n(images / videos / audio). Unlike the ``avatar`` and ``image`` modes there is\nno script or voice — motion and speech are driven entirely by the prompt and\nthe supplied references. Backed by the Seedance generation pipeline.",
+                "properties": {
+                    "aspect_ratio": {
+                        "default": "16:9",
+                        "description": "Output aspect ratio. Supported for cinematic_avatar: '16:9', '9:16', '1:1'. Defaults to '16:9'.",
+                        "enum": ["16:9", "9:16", "1:1"],
+                        "type": "string",
+                    },
+                    "auto_duration": {
+                        "default": False,
+                        "description": "Let the model choose the video length. When true, omit duration.",
+                        "type": "boolean",
+                    },
+                    "avatar_id": {
+                        "description": "Avatar look ID(s) used as visual references. Provide 1 to 3 look IDs.",
+                        "items": {"type": "string"},
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 3,
+                    },
+                    "duration": {
+                        "description": "Video length in seconds (4–15). Defaults to 10. Omit when auto_duration is true.",
+                        "nullable": True,
+                        "type": "integer",
+                        "minimum": 4,
+                        "maximum": 15,
+                        "default": 10,
+                    },
+                    "enhance_prompt": {
+                        "default": False,
+                        "description": "Enable server-side prompt enhancement.",
+                        "type": "boolean",
+                    },
+                    "prompt": {
+                        "description": "Natural-language prompt describing the video to generate.",
+                        "type": "string",
+                    },
+                    "references": {
+                        "description": "Reference assets (images, videos, or audio) guiding the generation. Each accepts a URL, an asset_id, or inline base64. Combined limits: at most 3 videos and 9 images across avatars and references.",
+                        "items": {
+                            "discriminator": {
+                                "mapping": {
+                                    "asset_id": "#/components/schemas/AssetId",
+                                    "base64": "#/components/schemas/AssetBase64",
+                                    "url": "#/components/schemas/AssetUrl",
+                                },
+                                "propertyName": "type",
+                            },
+                            "oneOf": [
+                                {
+                                    "description": "Asset input via publicly accessible HTTPS URL.",
+                                    "properties": {
+                                        "type": {"description": "Input type discriminator", "type": "string"},
+                                        "url": {
+                                            "description": "Publicly accessible HTTPS URL for the asset",
+                                            "type": "string",
+                                            "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                        },
+                                    },
+                                    "required": ["type", "url"],
+                                    "type": "object",
+                                },
+                                {
+                                    "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                    "properties": {
+                                        "asset_id": {
+                                            "description": "HeyGen asset ID from the asset upload endpoint",
+                                            "type": "string",
+                                        },
+                                        "type": {"description": "Input type discriminator", "type": "string"},
+                                    },
+                                    "required": ["type", "asset_id"],
+                                    "type": "object",
+                                },
+                                {
+                                    "description": "Asset input via base64-encoded content.",
+                                    "properties": {
+                                        "data": {"description": "Base64-encoded file content", "type": "string"},
+                                        "media_type": {
+                                            "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                            "type": "string",
+                                        },
+                                        "type": {"description": "Input type discriminator", "type": "string"},
+                                    },
+                                    "required": ["type", "media_type", "data"],
+                                    "type": "object",
+                                },
+                            ],
+                        },
+                        "nullable": True,
+                        "type": "array",
+                    },
+                    "resolution": {
+                        "default": "720p",
+                        "description": "Output resolution. Supported for cinematic_avatar: '720p', '1080p'. Defaults to '720p'.",
+                        "enum": ["720p", "1080p"],
+                        "type": "string",
+                    },
+                    "title": {
+                        "description": "Display title for the video in the HeyGen dashboard.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "type": {
+                        "description": "Must be 'cinematic_avatar' for prompt-and-reference video creation.",
+                        "type": "string",
+                        "const": "cinematic_avatar",
+                    },
+                },
+                "required": ["type", "prompt", "avatar_id"],
+                "type": "object",
+            },
+            {
+                "description": "Create a single video by composing an ordered list of whole-frame scenes.\n\nThe server owns layout and center-crops each scene to the global output\ncanvas. Output settings are global (one per request); a single video_id is\nreturned and rendering is all-or-nothing. MP4 only in v1 — the output\ncontainer is fixed and ``output_format`` is not exposed.",
+                "properties": {
+                    "aspect_ratio": {
+                        "default": "16:9",
+                        "description": "Global output aspect ratio. Supported values: '16:9', '9:16', '4:5', '5:4', '1:1', 'auto'. Defaults to '16:9'. Each scene is center-cropped to this canvas.",
+                        "enum": ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "callback_id": {
+                        "description": "Caller-defined identifier echoed back in the webhook payload.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "callback_url": {
+                        "description": "Webhook URL to receive a POST notification when the video is ready.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "caption": {
+                        "description": "Caption generation settings. A sidecar subtitle file is always returned via subtitle_url; set 'style' to additionally burn captions into the rendered video.",
+                        "nullable": True,
+                        "properties": {
+                            "file_format": {
+                                "default": "srt",
+                                "description": "Output format for the sidecar caption file.",
+                                "enum": ["srt"],
+                                "type": "string",
+                            },
+                            "style": {
+                                "description": "Visual style for burning captions into the rendered video. Omit for sidecar-only captions.",
+                                "enum": ["default"],
+                                "nullable": True,
+                                "type": "string",
+                            },
+                        },
+                        "required": [],
+                        "type": "object",
+                    },
+                    "resolution": {
+                        "description": "Global output video resolution.",
+                        "enum": ["4k", "1080p", "720p"],
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "scenes": {
+                        "description": "Ordered list of whole-frame scenes to concatenate. Each scene is one of 'avatar_video', 'image', or 'video'. Must contain 1 to 50 scenes.",
+                        "items": {
+                            "discriminator": {
+                                "mapping": {
+                                    "avatar_video": "#/components/schemas/AvatarVideoScene",
+                                    "image": "#/components/schemas/ImageScene",
+                                    "video": "#/components/schemas/VideoScene",
+                                },
+                                "propertyName": "type",
+                            },
+                            "oneOf": [
+                                {
+                                    "description": "A whole-frame speaking scene backed by an avatar or an animated image.",
+                                    "properties": {
+                                        "input": {
+                                            "description": "Scene source, discriminated by its own 'type': 'avatar' (avatar_id + audio) or 'image' (image asset + audio). The scene duration is derived server-side from the audio.",
+                                            "discriminator": {
+                                                "mapping": {
+                                                    "avatar": "#/components/schemas/StudioAvatarInput",
+                                                    "image": "#/components/schemas/StudioImageInput",
+                                                },
+                                                "propertyName": "type",
+                                            },
+                                            "oneOf": [
+                                                {
+                                                    "description": "Avatar-driven source for an ``avatar_video`` studio scene.\n\nMirrors the standalone ``avatar`` creation mode (``CreateVideoFromAvatar``)\nminus the output settings, which are global on the studio request. An audio\nsource is required: exactly one of (script + voice_id), audio_url, or\naudio_asset_id.",
+                                                    "properties": {
+                                                        "audio_asset_id": {
+                                                            "description": "HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "audio_url": {
+                                                            "description": "Public URL of an audio file to lip-sync. Mutually exclusive with script.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "avatar_id": {
+                                                            "description": "HeyGen avatar ID (video avatar or photo avatar look ID).",
+                                                            "type": "string",
+                                                        },
+                                                        "background": {
+                                                            "description": 'Optional scene background composited behind the avatar. Color-only in v1: pass {"type": "color", "color": "#RRGGBB"}. Other background types are not yet supported.',
+                                                            "discriminator": {
+                                                                "mapping": {
+                                                                    "color": "#/components/schemas/StudioColorBackgroundInput"
+                                                                },
+                                                                "propertyName": "type",
+                                                            },
+                                                            "nullable": True,
+                                                            "oneOf": [
+                                                                {
+                                                                    "description": "Solid-color background for an ``avatar_video`` studio scene.\n\nv1 is COLOR-ONLY. Kept as a type-discriminated model so future ``image`` /\n``video`` / ``blur`` background variants slot into ``StudioBackgroundInput``\nwithout changing the color wire shape.",
+                                                                    "properties": {
+                                                                        "color": {
+                                                                            "description": "Background color as a 6-digit hex string, e.g. '#1a2b3c'.",
+                                                                            "type": "string",
+                                                                            "pattern": "^#[0-9a-fA-F]{6}$",
+                                                                        },
+                                                                        "type": {
+                                                                            "description": "Background type discriminator. Must be 'color'.",
+                                                                            "type": "string",
+                                                                            "const": "color",
+                                                                        },
+                                                                    },
+                                                                    "required": ["type", "color"],
+                                                                    "type": "object",
+                                                                }
+                                                            ],
+                                                        },
+                                                        "engine": {
+                                                            "description": 'Engine configuration for video generation. Pass {"type": "avatar_v"} to enable cross-reference-driven animation for higher quality. Check supported_api_engines on the avatar look to confirm eligibility. Defaults to Avatar IV when omitted.',
+                                                            "discriminator": {
+                                                                "mapping": {
+                                                                    "avatar_iii": "#/components/schemas/AvatarIIIEngineConfig",
+                                                                    "avatar_iv": "#/components/schemas/AvatarIVEngineConfig",
+                                                                    "avatar_v": "#/components/schemas/AvatarVEngineConfig",
+                                                                },
+                                                                "propertyName": "type",
+                                                            },
+                                                            "nullable": True,
+                                                            "oneOf": [
+                                                                {
+                                                                    "description": "Avatar V engine configuration with cross-reference-driven animation.",
+                                                                    "properties": {
+                                                                        "reference_look_id": {
+                                                                            "description": "Optional instant_avatar look to use as the animation reference. Must be an `instant_avatar` look (studio / photo / other look types are rejected) belonging to the same avatar group as `avatar_id`. When omitted, video avatars self-reference and photo avatars auto-select the best instant_avatar sibling in their group.",
+                                                                            "nullable": True,
+                                                                            "type": "string",
+                                                                        },
+                                                                        "type": {
+                                                                            "description": "Engine type discriminator. Must be 'avatar_v'. Check supported_api_engines on the avatar look to confirm eligibility.",
+                                                                            "type": "string",
+                                                                            "const": "avatar_v",
+                                                                        },
+                                                                    },
+                                                                    "required": ["type"],
+                                                                    "type": "object",
+                                                                },
+                                                                {
+                                                                    "description": "Avatar IV engine configuration (default behavior).",
+                                                                    "properties": {
+                                                                        "type": {
+                                                                            "description": "Engine type discriminator. Must be 'avatar_iv'.",
+                                                                            "type": "string",
+                                                                            "const": "avatar_iv",
+                                                                        }
+                                                                    },
+                                                                    "required": ["type"],
+                                                                    "type": "object",
+                                                                },
+                                                                {
+                                                                    "description": 'Avatar III engine configuration.\n\nA single engine value that resolves to the right product by the avatar\'s\nlook type (mirrors how ``avatar_iv`` already serves both photo and video\navatars):\n\n- video avatar looks (``digital_twin``, ``studio_avatar``) -> Digital Twin\n  (supports 4K)\n- ``photo_avatar`` look -> Photo Avatar (no 4K output)\n\nNot supported for raw image input (``type: "image"``).\n``motion_prompt`` and ``expressiveness`` are not supported with this engine.',
+                                                                    "properties": {
+                                                                        "type": {
+                                                                            "description": "Engine type discriminator. Must be 'avatar_iii'. Resolves to Digital Twin for video avatar looks (digital_twin, studio_avatar) and Photo Avatar for photo_avatar looks; not supported for raw image input. Check supported_api_engines on the avatar look to confirm eligibility.",
+                                                                            "type": "string",
+                                                                            "const": "avatar_iii",
+                                                                        }
+                                                                    },
+                                                                    "required": ["type"],
+                                                                    "type": "object",
+                                                                },
+                                                            ],
+                                                        },
+                                                        "expressiveness": {
+                                                            "description": "Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted. Avatar IV only; rejected when engine.type is 'avatar_v'.",
+                                                            "enum": ["high", "medium", "low"],
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                            "default": "low",
+                                                        },
+                                                        "motion_prompt": {
+                                                            "description": "Natural-language prompt controlling avatar body motion and hand gestures. Supported for photo avatars on either engine, and for video avatars when engine.type is 'avatar_v'. Rejected for video avatars on the default Avatar IV engine.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "script": {
+                                                            "description": "Text script for the avatar to speak. Pair with voice_id, or omit voice_id when using avatar_id to use the avatar's default voice. Mutually exclusive with audio_url/audio_asset_id.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Must be 'avatar' for an avatar-driven scene source.",
+                                                            "type": "string",
+                                                            "const": "avatar",
+                                                        },
+                                                        "voice_id": {
+                                                            "description": "Voice ID for text-to-speech. Required when script is provided, unless avatar_id is set (the avatar's default voice is used as fallback).",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "voice_settings": {
+                                                            "description": "Voice tuning parameters (speed, pitch, locale).",
+                                                            "nullable": True,
+                                                            "properties": {
+                                                                "engine_settings": {
+                                                                    "description": "Engine-specific voice tuning, discriminated by 'engine_type'. Use the variant matching the engine backing the chosen voice (e.g. engine_type='elevenlabs' for ElevenLabs-backed voices). The request is rejected if the voice_id is not compatible with the selected engine.",
+                                                                    "discriminator": {
+                                                                        "mapping": {
+                                                                            "elevenlabs": "#/components/schemas/ElevenLabsEngineSettings",
+                                                                            "fish": "#/components/schemas/FishEngineSettings",
+                                                                            "starfish": "#/components/schemas/StarfishEngineSettings",
+                                                                        },
+                                                                        "propertyName": "engine_type",
+                                                                    },
+                                                                    "nullable": True,
+                                                                    "oneOf": [
+                                                                        {
+                                                                            "description": "Engine-specific voice settings for ElevenLabs-backed voices.\n\nInherits the ElevenLabs tuning fields (model, stability, similarity_boost, style,\nuse_speaker_boost) along with the eleven_v3 stability validator from\n:class:`movio.api_service.app.api_types.video.ElevenLabsSettings`.",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "elevenlabs",
+                                                                                },
+                                                                                "model": {
+                                                                                    "description": "The model ID to use for ElevenLabs.",
+                                                                                    "enum": [
+                                                                                        "eleven_multilingual_v2",
+                                                                                        "eleven_turbo_v2_5",
+                                                                                        "eleven_flash_v2_5",
+                                                                                        "eleven_v3",
+                                                                                    ],
+                                                                                    "nullable": True,
+                                                                                    "type": "string",
+                                                                                },
+                                                                                "similarity_boost": {
+                                                                                    "description": "The similarity boost parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "stability": {
+                                                                                    "description": "The stability parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "style": {
+                                                                                    "description": "The style parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "use_speaker_boost": {
+                                                                                    "description": "Whether to use speaker boost for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "boolean",
+                                                                                },
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                            "x-heygen-rules": [
+                                                                                {
+                                                                                    "rule": "enum-when",
+                                                                                    "property": "stability",
+                                                                                    "when": {"model": "eleven_v3"},
+                                                                                    "enum": [0, 0.5, 1],
+                                                                                }
+                                                                            ],
+                                                                        },
+                                                                        {
+                                                                            "description": "Engine-specific voice settings for Fish Audio-backed voices.\n\nInherits Fish's tuning fields (model, stability, similarity).",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'fish' for Fish Audio-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "fish",
+                                                                                },
+                                                                                "model": {
+                                                                                    "description": "Fish Audio model version (default 's1').",
+                                                                                    "enum": ["s1", "s2-pro"],
+                                                                                    "nullable": True,
+                                                                                    "type": "string",
+                                                                                    "default": "s1",
+                                                                                },
+                                                                                "similarity": {
+                                                                                    "description": "Similarity parameter; how closely to match the source voice.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "stability": {
+                                                                                    "description": "Stability parameter; higher is more consistent.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                        },
+                                                                        {
+                                                                            "description": "Engine-selection for Starfish-backed voices.\n\nStarfish has no user-tunable settings today; set ``engine_type='starfish'`` to force\nStarfish routing on voices that support multiple engines.",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'starfish' for Starfish-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "starfish",
+                                                                                }
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                        },
+                                                                    ],
+                                                                },
+                                                                "locale": {
+                                                                    "description": "Locale/accent hint for multi-lingual voices (e.g. 'en-US').",
+                                                                    "nullable": True,
+                                                                    "type": "string",
+                                                                },
+                                                                "pitch": {
+                                                                    "default": 0,
+                                                                    "description": "Pitch adjustment in semitones. -50 to +50.",
+                                                                    "type": "number",
+                                                                    "minimum": -50,
+                                                                    "maximum": 50,
+                                                                },
+                                                                "speed": {
+                                                                    "default": 1,
+                                                                    "description": "Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).",
+                                                                    "type": "number",
+                                                                    "minimum": 0.5,
+                                                                    "maximum": 1.5,
+                                                                },
+                                                                "volume": {
+                                                                    "default": 1,
+                                                                    "description": "Voice audio volume. 1.0 = full, 0.0 = silent. Useful when mixing spoken voice with background audio.",
+                                                                    "type": "number",
+                                                                    "minimum": 0,
+                                                                    "maximum": 1,
+                                                                },
+                                                            },
+                                                            "required": [],
+                                                            "type": "object",
+                                                        },
+                                                    },
+                                                    "required": ["type", "avatar_id"],
+                                                    "type": "object",
+                                                    "x-heygen-rules": [
+                                                        {
+                                                            "rule": "exactly-one-of",
+                                                            "properties": ["script", "audio_url", "audio_asset_id"],
+                                                        }
+                                                    ],
+                                                },
+                                                {
+                                                    "description": "Still-image source animated with lip-sync for an ``avatar_video`` studio scene.\n\nMirrors the standalone ``image`` creation mode (``CreateVideoFromImage``)\nminus the output settings. An audio source is required: exactly one of\n(script + voice_id), audio_url, or audio_asset_id.",
+                                                    "properties": {
+                                                        "audio_asset_id": {
+                                                            "description": "HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "audio_url": {
+                                                            "description": "Public URL of an audio file to lip-sync. Mutually exclusive with script.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "expressiveness": {
+                                                            "description": "Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted.",
+                                                            "enum": ["high", "medium", "low"],
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                            "default": "low",
+                                                        },
+                                                        "image": {
+                                                            "description": "Image to animate. Accepts URL, asset ID, or base64-encoded data.",
+                                                            "discriminator": {
+                                                                "mapping": {
+                                                                    "asset_id": "#/components/schemas/AssetId",
+                                                                    "base64": "#/components/schemas/AssetBase64",
+                                                                    "url": "#/components/schemas/AssetUrl",
+                                                                },
+                                                                "propertyName": "type",
+                                                            },
+                                                            "oneOf": [
+                                                                {
+                                                                    "description": "Asset input via publicly accessible HTTPS URL.",
+                                                                    "properties": {
+                                                                        "type": {
+                                                                            "description": "Input type discriminator",
+                                                                            "type": "string",
+                                                                        },
+                                                                        "url": {
+                                                                            "description": "Publicly accessible HTTPS URL for the asset",
+                                                                            "type": "string",
+                                                                            "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                                                        },
+                                                                    },
+                                                                    "required": ["type", "url"],
+                                                                    "type": "object",
+                                                                },
+                                                                {
+                                                                    "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                                                    "properties": {
+                                                                        "asset_id": {
+                                                                            "description": "HeyGen asset ID from the asset upload endpoint",
+                                                                            "type": "string",
+                                                                        },
+                                                                        "type": {
+                                                                            "description": "Input type discriminator",
+                                                                            "type": "string",
+                                                                        },
+                                                                    },
+                                                                    "required": ["type", "asset_id"],
+                                                                    "type": "object",
+                                                                },
+                                                                {
+                                                                    "description": "Asset input via base64-encoded content.",
+                                                                    "properties": {
+                                                                        "data": {
+                                                                            "description": "Base64-encoded file content",
+                                                                            "type": "string",
+                                                                        },
+                                                                        "media_type": {
+                                                                            "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                                            "type": "string",
+                                                                        },
+                                                                        "type": {
+                                                                            "description": "Input type discriminator",
+                                                                            "type": "string",
+                                                                        },
+                                                                    },
+                                                                    "required": ["type", "media_type", "data"],
+                                                                    "type": "object",
+                                                                },
+                                                            ],
+                                                        },
+                                                        "motion_prompt": {
+                                                            "description": "Natural-language prompt controlling avatar body motion. Photo avatars only.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "script": {
+                                                            "description": "Text script for the avatar to speak. Pair with voice_id, or omit voice_id when using avatar_id to use the avatar's default voice. Mutually exclusive with audio_url/audio_asset_id.",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Must be 'image' for an image-animated scene source.",
+                                                            "type": "string",
+                                                            "const": "image",
+                                                        },
+                                                        "voice_id": {
+                                                            "description": "Voice ID for text-to-speech. Required when script is provided, unless avatar_id is set (the avatar's default voice is used as fallback).",
+                                                            "nullable": True,
+                                                            "type": "string",
+                                                        },
+                                                        "voice_settings": {
+                                                            "description": "Voice tuning parameters (speed, pitch, locale).",
+                                                            "nullable": True,
+                                                            "properties": {
+                                                                "engine_settings": {
+                                                                    "description": "Engine-specific voice tuning, discriminated by 'engine_type'. Use the variant matching the engine backing the chosen voice (e.g. engine_type='elevenlabs' for ElevenLabs-backed voices). The request is rejected if the voice_id is not compatible with the selected engine.",
+                                                                    "discriminator": {
+                                                                        "mapping": {
+                                                                            "elevenlabs": "#/components/schemas/ElevenLabsEngineSettings",
+                                                                            "fish": "#/components/schemas/FishEngineSettings",
+                                                                            "starfish": "#/components/schemas/StarfishEngineSettings",
+                                                                        },
+                                                                        "propertyName": "engine_type",
+                                                                    },
+                                                                    "nullable": True,
+                                                                    "oneOf": [
+                                                                        {
+                                                                            "description": "Engine-specific voice settings for ElevenLabs-backed voices.\n\nInherits the ElevenLabs tuning fields (model, stability, similarity_boost, style,\nuse_speaker_boost) along with the eleven_v3 stability validator from\n:class:`movio.api_service.app.api_types.video.ElevenLabsSettings`.",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "elevenlabs",
+                                                                                },
+                                                                                "model": {
+                                                                                    "description": "The model ID to use for ElevenLabs.",
+                                                                                    "enum": [
+                                                                                        "eleven_multilingual_v2",
+                                                                                        "eleven_turbo_v2_5",
+                                                                                        "eleven_flash_v2_5",
+                                                                                        "eleven_v3",
+                                                                                    ],
+                                                                                    "nullable": True,
+                                                                                    "type": "string",
+                                                                                },
+                                                                                "similarity_boost": {
+                                                                                    "description": "The similarity boost parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "stability": {
+                                                                                    "description": "The stability parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "style": {
+                                                                                    "description": "The style parameter for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "use_speaker_boost": {
+                                                                                    "description": "Whether to use speaker boost for ElevenLabs.",
+                                                                                    "nullable": True,
+                                                                                    "type": "boolean",
+                                                                                },
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                            "x-heygen-rules": [
+                                                                                {
+                                                                                    "rule": "enum-when",
+                                                                                    "property": "stability",
+                                                                                    "when": {"model": "eleven_v3"},
+                                                                                    "enum": [0, 0.5, 1],
+                                                                                }
+                                                                            ],
+                                                                        },
+                                                                        {
+                                                                            "description": "Engine-specific voice settings for Fish Audio-backed voices.\n\nInherits Fish's tuning fields (model, stability, similarity).",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'fish' for Fish Audio-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "fish",
+                                                                                },
+                                                                                "model": {
+                                                                                    "description": "Fish Audio model version (default 's1').",
+                                                                                    "enum": ["s1", "s2-pro"],
+                                                                                    "nullable": True,
+                                                                                    "type": "string",
+                                                                                    "default": "s1",
+                                                                                },
+                                                                                "similarity": {
+                                                                                    "description": "Similarity parameter; how closely to match the source voice.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                                "stability": {
+                                                                                    "description": "Stability parameter; higher is more consistent.",
+                                                                                    "nullable": True,
+                                                                                    "type": "number",
+                                                                                },
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                        },
+                                                                        {
+                                                                            "description": "Engine-selection for Starfish-backed voices.\n\nStarfish has no user-tunable settings today; set ``engine_type='starfish'`` to force\nStarfish routing on voices that support multiple engines.",
+                                                                            "properties": {
+                                                                                "engine_type": {
+                                                                                    "description": "Engine type discriminator. Must be 'starfish' for Starfish-backed voices.",
+                                                                                    "type": "string",
+                                                                                    "const": "starfish",
+                                                                                }
+                                                                            },
+                                                                            "required": ["engine_type"],
+                                                                            "type": "object",
+                                                                        },
+                                                                    ],
+                                                                },
+                                                                "locale": {
+                                                                    "description": "Locale/accent hint for multi-lingual voices (e.g. 'en-US').",
+                                                                    "nullable": True,
+                                                                    "type": "string",
+                                                                },
+                                                                "pitch": {
+                                                                    "default": 0,
+                                                                    "description": "Pitch adjustment in semitones. -50 to +50.",
+                                                                    "type": "number",
+                                                                    "minimum": -50,
+                                                                    "maximum": 50,
+                                                                },
+                                                                "speed": {
+                                                                    "default": 1,
+                                                                    "description": "Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).",
+                                                                    "type": "number",
+                                                                    "minimum": 0.5,
+                                                                    "maximum": 1.5,
+                                                                },
+                                                                "volume": {
+                                                                    "default": 1,
+                                                                    "description": "Voice audio volume. 1.0 = full, 0.0 = silent. Useful when mixing spoken voice with background audio.",
+                                                                    "type": "number",
+                                                                    "minimum": 0,
+                                                                    "maximum": 1,
+                                                                },
+                                                            },
+                                                            "required": [],
+                                                            "type": "object",
+                                                        },
+                                                    },
+                                                    "required": ["type", "image"],
+                                                    "type": "object",
+                                                    "x-heygen-rules": [
+                                                        {
+                                                            "rule": "exactly-one-of",
+                                                            "properties": ["script", "audio_url", "audio_asset_id"],
+                                                        }
+                                                    ],
+                                                },
+                                            ],
+                                        },
+                                        "type": {
+                                            "description": "Must be 'avatar_video' for an avatar/animated-image speaking scene.",
+                                            "type": "string",
+                                            "const": "avatar_video",
+                                        },
+                                    },
+                                    "required": ["type", "input"],
+                                    "type": "object",
+                                },
+                                {
+                                    "description": "A whole-frame still-image scene: either silent (held for ``duration``) or narrated.\n\nExactly one mode must be chosen:\n- silent: set ``duration`` (seconds) and no audio source.\n- narrated: set exactly one audio source (script + voice_id, audio_url, or\n  audio_asset_id) and omit ``duration`` — the scene length follows the audio.",
+                                    "properties": {
+                                        "audio_asset_id": {
+                                            "description": "Narrated mode: HeyGen asset ID of an uploaded audio file. Mutually exclusive with duration/script.",
+                                            "nullable": True,
+                                            "type": "string",
+                                        },
+                                        "audio_url": {
+                                            "description": "Narrated mode: public URL of an audio file to play over the image. Mutually exclusive with duration/script.",
+                                            "nullable": True,
+                                            "type": "string",
+                                        },
+                                        "duration": {
+                                            "description": "Silent mode: hold the still image for this many seconds. Mutually exclusive with any audio source. Must be > 0 and <= 300.",
+                                            "nullable": True,
+                                            "type": "number",
+                                            "exclusiveMinimum": 0,
+                                            "maximum": 300,
+                                        },
+                                        "script": {
+                                            "description": "Narrated mode: text to speak over the image. Pair with voice_id. Mutually exclusive with duration/audio_url/audio_asset_id.",
+                                            "nullable": True,
+                                            "type": "string",
+                                        },
+                                        "source": {
+                                            "description": "Still image to display. Accepts URL, asset ID, or base64-encoded data.",
+                                            "discriminator": {
+                                                "mapping": {
+                                                    "asset_id": "#/components/schemas/AssetId",
+                                                    "base64": "#/components/schemas/AssetBase64",
+                                                    "url": "#/components/schemas/AssetUrl",
+                                                },
+                                                "propertyName": "type",
+                                            },
+                                            "oneOf": [
+                                                {
+                                                    "description": "Asset input via publicly accessible HTTPS URL.",
+                                                    "properties": {
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                        "url": {
+                                                            "description": "Publicly accessible HTTPS URL for the asset",
+                                                            "type": "string",
+                                                            "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                                        },
+                                                    },
+                                                    "required": ["type", "url"],
+                                                    "type": "object",
+                                                },
+                                                {
+                                                    "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                                    "properties": {
+                                                        "asset_id": {
+                                                            "description": "HeyGen asset ID from the asset upload endpoint",
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                    },
+                                                    "required": ["type", "asset_id"],
+                                                    "type": "object",
+                                                },
+                                                {
+                                                    "description": "Asset input via base64-encoded content.",
+                                                    "properties": {
+                                                        "data": {
+                                                            "description": "Base64-encoded file content",
+                                                            "type": "string",
+                                                        },
+                                                        "media_type": {
+                                                            "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                    },
+                                                    "required": ["type", "media_type", "data"],
+                                                    "type": "object",
+                                                },
+                                            ],
+                                        },
+                                        "type": {
+                                            "description": "Must be 'image' for a still-image scene.",
+                                            "type": "string",
+                                            "const": "image",
+                                        },
+                                        "voice_id": {
+                                            "description": "Voice ID for text-to-speech. Required when script is provided.",
+                                            "nullable": True,
+                                            "type": "string",
+                                        },
+                                        "voice_settings": {
+                                            "description": "Voice tuning parameters (speed, pitch, locale).",
+                                            "nullable": True,
+                                            "properties": {
+                                                "engine_settings": {
+                                                    "description": "Engine-specific voice tuning, discriminated by 'engine_type'. Use the variant matching the engine backing the chosen voice (e.g. engine_type='elevenlabs' for ElevenLabs-backed voices). The request is rejected if the voice_id is not compatible with the selected engine.",
+                                                    "discriminator": {
+                                                        "mapping": {
+                                                            "elevenlabs": "#/components/schemas/ElevenLabsEngineSettings",
+                                                            "fish": "#/components/schemas/FishEngineSettings",
+                                                            "starfish": "#/components/schemas/StarfishEngineSettings",
+                                                        },
+                                                        "propertyName": "engine_type",
+                                                    },
+                                                    "nullable": True,
+                                                    "oneOf": [
+                                                        {
+                                                            "description": "Engine-specific voice settings for ElevenLabs-backed voices.\n\nInherits the ElevenLabs tuning fields (model, stability, similarity_boost, style,\nuse_speaker_boost) along with the eleven_v3 stability validator from\n:class:`movio.api_service.app.api_types.video.ElevenLabsSettings`.",
+                                                            "properties": {
+                                                                "engine_type": {
+                                                                    "description": "Engine type discriminator. Must be 'elevenlabs' for ElevenLabs-backed voices.",
+                                                                    "type": "string",
+                                                                    "const": "elevenlabs",
+                                                                },
+                                                                "model": {
+                                                                    "description": "The model ID to use for ElevenLabs.",
+                                                                    "enum": [
+                                                                        "eleven_multilingual_v2",
+                                                                        "eleven_turbo_v2_5",
+                                                                        "eleven_flash_v2_5",
+                                                                        "eleven_v3",
+                                                                    ],
+                                                                    "nullable": True,
+                                                                    "type": "string",
+                                                                },
+                                                                "similarity_boost": {
+                                                                    "description": "The similarity boost parameter for ElevenLabs.",
+                                                                    "nullable": True,
+                                                                    "type": "number",
+                                                                },
+                                                                "stability": {
+                                                                    "description": "The stability parameter for ElevenLabs.",
+                                                                    "nullable": True,
+                                                                    "type": "number",
+                                                                },
+                                                                "style": {
+                                                                    "description": "The style parameter for ElevenLabs.",
+                                                                    "nullable": True,
+                                                                    "type": "number",
+                                                                },
+                                                                "use_speaker_boost": {
+                                                                    "description": "Whether to use speaker boost for ElevenLabs.",
+                                                                    "nullable": True,
+                                                                    "type": "boolean",
+                                                                },
+                                                            },
+                                                            "required": ["engine_type"],
+                                                            "type": "object",
+                                                            "x-heygen-rules": [
+                                                                {
+                                                                    "rule": "enum-when",
+                                                                    "property": "stability",
+                                                                    "when": {"model": "eleven_v3"},
+                                                                    "enum": [0, 0.5, 1],
+                                                                }
+                                                            ],
+                                                        },
+                                                        {
+                                                            "description": "Engine-specific voice settings for Fish Audio-backed voices.\n\nInherits Fish's tuning fields (model, stability, similarity).",
+                                                            "properties": {
+                                                                "engine_type": {
+                                                                    "description": "Engine type discriminator. Must be 'fish' for Fish Audio-backed voices.",
+                                                                    "type": "string",
+                                                                    "const": "fish",
+                                                                },
+                                                                "model": {
+                                                                    "description": "Fish Audio model version (default 's1').",
+                                                                    "enum": ["s1", "s2-pro"],
+                                                                    "nullable": True,
+                                                                    "type": "string",
+                                                                    "default": "s1",
+                                                                },
+                                                                "similarity": {
+                                                                    "description": "Similarity parameter; how closely to match the source voice.",
+                                                                    "nullable": True,
+                                                                    "type": "number",
+                                                                },
+                                                                "stability": {
+                                                                    "description": "Stability parameter; higher is more consistent.",
+                                                                    "nullable": True,
+                                                                    "type": "number",
+                                                                },
+                                                            },
+                                                            "required": ["engine_type"],
+                                                            "type": "object",
+                                                        },
+                                                        {
+                                                            "description": "Engine-selection for Starfish-backed voices.\n\nStarfish has no user-tunable settings today; set ``engine_type='starfish'`` to force\nStarfish routing on voices that support multiple engines.",
+                                                            "properties": {
+                                                                "engine_type": {
+                                                                    "description": "Engine type discriminator. Must be 'starfish' for Starfish-backed voices.",
+                                                                    "type": "string",
+                                                                    "const": "starfish",
+                                                                }
+                                                            },
+                                                            "required": ["engine_type"],
+                                                            "type": "object",
+                                                        },
+                                                    ],
+                                                },
+                                                "locale": {
+                                                    "description": "Locale/accent hint for multi-lingual voices (e.g. 'en-US').",
+                                                    "nullable": True,
+                                                    "type": "string",
+                                                },
+                                                "pitch": {
+                                                    "default": 0,
+                                                    "description": "Pitch adjustment in semitones. -50 to +50.",
+                                                    "type": "number",
+                                                    "minimum": -50,
+                                                    "maximum": 50,
+                                                },
+                                                "speed": {
+                                                    "default": 1,
+                                                    "description": "Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).",
+                                                    "type": "number",
+                                                    "minimum": 0.5,
+                                                    "maximum": 1.5,
+                                                },
+                                                "volume": {
+                                                    "default": 1,
+                                                    "description": "Voice audio volume. 1.0 = full, 0.0 = silent. Useful when mixing spoken voice with background audio.",
+                                                    "type": "number",
+                                                    "minimum": 0,
+                                                    "maximum": 1,
+                                                },
+                                            },
+                                            "required": [],
+                                            "type": "object",
+                                        },
+                                    },
+                                    "required": ["type", "source"],
+                                    "type": "object",
+                                    "x-heygen-rules": [
+                                        {
+                                            "rule": "exactly-one-of",
+                                            "properties": ["duration", "script", "audio_url", "audio_asset_id"],
+                                        }
+                                    ],
+                                },
+                                {
+                                    "description": "A whole-frame scene backed by an existing video clip.\n\nOptional ``playback`` exposes the audio volume / mute capability\n(PRINFRA-271); when omitted the clip plays at its source volume.",
+                                    "properties": {
+                                        "playback": {
+                                            "description": "Optional playback capability: audio 'volume' (0.0–1.0) and 'mute'. Omit to keep the clip's source volume.",
+                                            "nullable": True,
+                                            "properties": {
+                                                "mute": {
+                                                    "default": False,
+                                                    "description": "If True, force the clip silent regardless of 'volume'.",
+                                                    "type": "boolean",
+                                                },
+                                                "volume": {
+                                                    "default": 1,
+                                                    "description": "Clip audio volume. 1.0 = source level (default), 0.0 = silent.",
+                                                    "type": "number",
+                                                    "minimum": 0,
+                                                    "maximum": 1,
+                                                },
+                                            },
+                                            "required": [],
+                                            "type": "object",
+                                        },
+                                        "source": {
+                                            "description": "Video clip to include. Accepts URL, asset ID, or base64-encoded data.",
+                                            "discriminator": {
+                                                "mapping": {
+                                                    "asset_id": "#/components/schemas/AssetId",
+                                                    "base64": "#/components/schemas/AssetBase64",
+                                                    "url": "#/components/schemas/AssetUrl",
+                                                },
+                                                "propertyName": "type",
+                                            },
+                                            "oneOf": [
+                                                {
+                                                    "description": "Asset input via publicly accessible HTTPS URL.",
+                                                    "properties": {
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                        "url": {
+                                                            "description": "Publicly accessible HTTPS URL for the asset",
+                                                            "type": "string",
+                                                            "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                                        },
+                                                    },
+                                                    "required": ["type", "url"],
+                                                    "type": "object",
+                                                },
+                                                {
+                                                    "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                                    "properties": {
+                                                        "asset_id": {
+                                                            "description": "HeyGen asset ID from the asset upload endpoint",
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                    },
+                                                    "required": ["type", "asset_id"],
+                                                    "type": "object",
+                                                },
+                                                {
+                                                    "description": "Asset input via base64-encoded content.",
+                                                    "properties": {
+                                                        "data": {
+                                                            "description": "Base64-encoded file content",
+                                                            "type": "string",
+                                                        },
+                                                        "media_type": {
+                                                            "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                            "type": "string",
+                                                        },
+                                                        "type": {
+                                                            "description": "Input type discriminator",
+                                                            "type": "string",
+                                                        },
+                                                    },
+                                                    "required": ["type", "media_type", "data"],
+                                                    "type": "object",
+                                                },
+                                            ],
+                                        },
+                                        "type": {
+                                            "description": "Must be 'video' for a video-clip scene.",
+                                            "type": "string",
+                                            "const": "video",
+                                        },
+                                    },
+                                    "required": ["type", "source"],
+                                    "type": "object",
+                                },
+                            ],
+                        },
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 50,
+                    },
+                    "title": {
+                        "description": "Display title for the video in the HeyGen dashboard.",
+                        "nullable": True,
+                        "type": "string",
+                    },
+                    "type": {
+                        "description": "Must be 'studio' for scene-composition video creation.",
+                        "type": "string",
+                        "const": "studio",
+                    },
+                    "watermark": {
+                        "description": "Custom watermark image to overlay on the video (PNG or JPEG). Available as a premium option for select Enterprise customers. To request access, please contact our support team.",
+                        "nullable": True,
+                        "properties": {
+                            "image": {
+                                "description": "Image asset to use as the watermark overlay (PNG or JPEG).",
+                                "discriminator": {
+                                    "mapping": {
+                                        "asset_id": "#/components/schemas/AssetId",
+                                        "base64": "#/components/schemas/AssetBase64",
+                                        "url": "#/components/schemas/AssetUrl",
+                                    },
+                                    "propertyName": "type",
+                                },
+                                "oneOf": [
+                                    {
+                                        "description": "Asset input via publicly accessible HTTPS URL.",
+                                        "properties": {
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                            "url": {
+                                                "description": "Publicly accessible HTTPS URL for the asset",
+                                                "type": "string",
+                                                "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                                            },
+                                        },
+                                        "required": ["type", "url"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via HeyGen asset ID from the asset upload endpoint.",
+                                        "properties": {
+                                            "asset_id": {
+                                                "description": "HeyGen asset ID from the asset upload endpoint",
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "asset_id"],
+                                        "type": "object",
+                                    },
+                                    {
+                                        "description": "Asset input via base64-encoded content.",
+                                        "properties": {
+                                            "data": {"description": "Base64-encoded file content", "type": "string"},
+                                            "media_type": {
+                                                "description": 'MIME type of the encoded content (e.g. "image/png")',
+                                                "type": "string",
+                                            },
+                                            "type": {"description": "Input type discriminator", "type": "string"},
+                                        },
+                                        "required": ["type", "media_type", "data"],
+                                        "type": "object",
+                                    },
+                                ],
+                            },
+                            "opacity": {
+                                "default": 1,
+                                "description": "Watermark opacity. 0.0 is fully transparent, 1.0 is fully opaque.",
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": 1,
+                            },
+                            "placement": {
+                                "description": "Watermark placement. Defaults to bottom-right with standard margins when omitted.",
+                                "nullable": True,
+                                "properties": {
+                                    "offset_x": {
+                                        "description": "Fine-tune horizontal position. Fraction of frame width; 0.05 shifts 5% rightward, -0.05 shifts 5% leftward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "offset_y": {
+                                        "description": "Fine-tune vertical position. Fraction of frame height; 0.05 shifts 5% downward, -0.05 shifts 5% upward.",
+                                        "nullable": True,
+                                        "type": "number",
+                                    },
+                                    "position": {
+                                        "default": "bottom_right",
+                                        "description": "Anchor corner for the watermark.",
+                                        "enum": ["top_left", "top_right", "bottom_left", "bottom_right"],
+                                        "type": "string",
+                                    },
+                                },
+                                "required": [],
+                                "type": "object",
+                            },
+                            "scale": {
+                                "default": 1,
+                                "description": "Scale multiplier for the watermark image. 1.0 renders at native size.",
+                                "type": "number",
+                            },
+                        },
+                        "required": ["image"],
+                        "type": "object",
+                    },
+                },
+                "required": ["type", "scenes"],
+                "type": "object",
+            },
+        ],
+    }
+}
 SCHEMAS: Final[dict[str, Any]] = {
     "StandardAPIError": {
         "type": "object",
