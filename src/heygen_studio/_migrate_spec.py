@@ -57,7 +57,8 @@ def v2_nodes(pattern: str) -> list[Mapping[str, Any]]:
             raise KeyError(pattern)
         node = node["properties"][match["name"]]
         nodes.append(node)
-        node = _resolve(node)
+        if node is not (node := _resolve(node)):
+            nodes.append(node)
         if match["tag"] is not None:
             node = _variant(node, match["tag"])
             nodes.append(node)

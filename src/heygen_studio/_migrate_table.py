@@ -207,7 +207,7 @@ ROWS: tuple[Row, ...] = (
         "video_inputs.*.voice[text].type",
         (Target("{speaker}"),),
         v2_says="A voice that speaks `input_text` with a HeyGen voice.",
-        v3_says="Text script for the avatar to speak.",
+        v3_says="exactly one of (script + voice_id), audio_url, or audio_asset_id",
     ),
     Row(
         "video_inputs.*.voice[text].voice_id",
@@ -265,7 +265,7 @@ ROWS: tuple[Row, ...] = (
         "video_inputs.*.voice[audio].type",
         (Target("{speaker}"),),
         v2_says="A voice that plays an uploaded audio file.",
-        v3_says="Public URL of an audio file to lip-sync.",
+        v3_says="exactly one of (script + voice_id), audio_url, or audio_asset_id",
     ),
     Row(
         "video_inputs.*.voice[audio].audio_url",
@@ -283,7 +283,7 @@ ROWS: tuple[Row, ...] = (
         "video_inputs.*.voice[silence].type",
         (Target("{hold}"), Target("{clip}")),
         v2_says="A silent voice for `duration` seconds.",
-        v3_says="Silent mode: hold the still image for this many seconds.",
+        v3_says="silent: set ``duration`` (seconds) and no audio source.",
     ),
     Row(
         "video_inputs.*.voice[silence].duration",
