@@ -79,13 +79,15 @@ class Carried:
     Attributes:
         path: The dotted v2 path, e.g. ``video_inputs.0.voice.input_text``.
         to: The dotted v3 path it went to, e.g. ``scenes.0.input.script``.
+        implied: The v2 value is what v3 does when ``to`` is absent (``caption: false``), so it was not written.
     """
 
     path: str
     to: str
+    implied: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path} -> {self.to}"
+        return f"{self.path} -> {self.to}" + (" (v3's default; not written)" if self.implied else "")
 
 
 @attrs.frozen
@@ -194,11 +196,11 @@ class _Run:
     ) -> None:
         for leaf_path, leaf_pattern, leaf, parent in _leaves(value, path, pattern):
             row = _row(leaf_pattern)
-            to, problem = _apply(row, leaf, parent, result, slots)
+            to, problem, implied = _apply(row, leaf, parent, result, slots)
             if not record:
                 continue
             if problem is None and to is not None:
-                self.carried.append(Carried(leaf_path, _join(base, to)))
+                self.carried.append(Carried(leaf_path, _join(base, to), implied=implied))
             else:
                 self.dropped.append(Dropped(leaf_path, str(problem)))
 
@@ -279,8 +281,14 @@ def _row(pattern: str) -> Row:
 
 def _apply(
     row: Row, value: Any, parent: Mapping[str, Any], result: dict[str, Any], slots: Mapping[str, str]
-) -> tuple[str | None, str | None]:
-    """Write ``value`` by the first of ``row``'s targets the scene has slots for: ``(v3 path, problem)``."""
+) -> tuple[str | None, str | None, bool]:
+    """Write ``value`` by the first of ``row``'s targets the scene has slots for.
+
+    Returns:
+        ``(v3 path, problem, implied)``: no path when nothing could take it; a
+        problem when it was written inexactly or not at all; implied when v3's
+        behaviour without the field is the value, so nothing was written.
+    """
     for target in row.targets:
         path = _fill(target.path, slots)
         if path is None:
@@ -288,7 +296,7 @@ def _apply(
         problems: list[str] = []
         new = _value(target, value, parent, problems)
         if new is _MISSING:
-            return None, f"{value!r} has no v3 equivalent: {row.lost}"
+            return None, f"{value!r} has no v3 equivalent: {row.lost}", False
         if target.path.endswith(("}", "]")):
             # A slot or a variant (`{clip}`, `{person}.engine[avatar_iv]`): the v2 value selected its shape.
             _put(result, path, OMIT)
@@ -298,8 +306,8 @@ def _apply(
             filled = _fill(also_path, slots)
             if filled is not None:
                 _put(result, filled, _computed(also, value, parent, problems) if callable(also) else also, keep=True)
-        return _plain(path), "; ".join(problems) or None
-    return None, row.lost or "the v3 scene it became has no place for it"
+        return _plain(path), "; ".join(problems) or None, new is OMIT
+    return None, row.lost or "the v3 scene it became has no place for it", False
 
 
 def _value(target: Target, value: Any, parent: Mapping[str, Any], problems: list[str]) -> Any:

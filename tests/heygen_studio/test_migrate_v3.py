@@ -111,7 +111,9 @@ HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 def check_v3(payload: Mapping[str, Any]) -> list[str]:
     """Every way ``payload`` is not a valid v3 studio request; empty when it is."""
-    problems = [f"{'.'.join(map(str, error.absolute_path))}: {error.message}" for error in _validator().iter_errors(payload)]
+    problems = [
+        f"{'.'.join(map(str, error.absolute_path))}: {error.message}" for error in _validator().iter_errors(payload)
+    ]
     if problems:
         return problems
     scenes = payload["scenes"]
