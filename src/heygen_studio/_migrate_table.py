@@ -83,11 +83,16 @@ STAND_INS: Mapping[str, Mapping[str, str] | None] = {
 ELEVENLABS_MODELS = ("eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_v3")
 _ELEVENLABS = "{speaker}.voice_settings.engine_settings[engine_type=elevenlabs]"
 
-_LAYOUT = "v3 'The server owns layout and center-crops each scene to the global output canvas'"
+_LAYOUT = "v3 places and sizes the avatar itself ('The server owns layout and center-crops each scene')"
 _STUDIO_SAYS = "The server owns layout and center-crops each scene to the global output"
 _AVATAR_FIELDS = (
     "the v3 avatar input takes avatar_id, audio, background, engine, expressiveness, motion_prompt, script, "
-    "voice_id and voice_settings, and nothing like it"
+    "voice_id and voice_settings"
+)
+
+_ODD_FRAME = (
+    "the ratio is not one of v3's (16:9, 9:16, 4:5, 5:4, 1:1) or the short edge is not 720, 1080 or 2160 px; "
+    "the nearest is written"
 )
 
 ROWS: tuple[Row, ...] = (
@@ -97,12 +102,14 @@ ROWS: tuple[Row, ...] = (
         (Target("aspect_ratio", convert=aspect_ratio, also={"resolution": resolution}),),
         v2_says="Width of the output video.",
         v3_says="Global output aspect ratio.",
+        lost=_ODD_FRAME,
     ),
     Row(
         "dimension.height",
         (Target("aspect_ratio", convert=aspect_ratio, also={"resolution": resolution}),),
         v2_says="Height of the output video.",
         v3_says="Global output video resolution.",
+        lost=_ODD_FRAME,
     ),
     Row(
         "caption",
@@ -176,14 +183,18 @@ ROWS: tuple[Row, ...] = (
             (),
             v2_says=says,
             v3_says=_STUDIO_SAYS,
-            lost=f"{_LAYOUT}: {_AVATAR_FIELDS}",
+            lost=lost,
         )
-        for name, says in (
-            ("scale", "Adjusts the size of the avatar or talking photo."),
-            ("offset.x", "Horizontal position."),
-            ("offset.y", "Vertical position."),
-            ("matting", "Whether to remove the photo background."),
-            ("circle_background_color", "Background color when using the circle style."),
+        for name, says, lost in (
+            ("scale", "Adjusts the size of the avatar or talking photo.", _LAYOUT),
+            ("offset.x", "Horizontal position.", _LAYOUT),
+            ("offset.y", "Vertical position.", _LAYOUT),
+            ("matting", "Whether to remove the photo background.", f"v3 has no background removal: {_AVATAR_FIELDS}"),
+            (
+                "circle_background_color",
+                "Background color when using the circle style.",
+                f"v3 has no circle style: {_AVATAR_FIELDS}",
+            ),
         )
     ),
     *(
@@ -192,7 +203,7 @@ ROWS: tuple[Row, ...] = (
             (),
             v2_says=says,
             v3_says="Avatar expressiveness level. Photo avatars only.",
-            lost=f"{_AVATAR_FIELDS}; its expressiveness ('high', 'medium', 'low') is not said to match",
+            lost=f"{_AVATAR_FIELDS}, and its expressiveness ('high', 'medium', 'low') is not said to match",
         )
         for variant, name, says in (
             ("avatar", "avatar_style", "Visual style of the avatar."),
@@ -340,7 +351,8 @@ ROWS: tuple[Row, ...] = (
         (Target("{clip}", values={"cover": OMIT}),),
         v2_says="Choose how background video fits to the screen.",
         v3_says="center-crops each scene to the global output",
-        lost=f"{_LAYOUT}, which is 'cover'; v3 has no other fit",
+        lost="v3 center-crops ('The server owns layout and center-crops each scene'), which is 'cover'; "
+        "it has no other fit",
     ),
     Row(
         "video_inputs.*.background[video].play_style",
