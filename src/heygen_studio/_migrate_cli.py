@@ -23,6 +23,8 @@ from heygen_studio.migrate import Migration, v2_to_v3
 
 EXIT_DROPPED = 1
 EXIT_UNREADABLE = 2
+# Read no more than this: a v2 request of 50 scenes is kilobytes (and /dev/zero never ends).
+MAX_BYTES = 16 * 2**20
 
 
 class _Refused(Exception):
@@ -35,6 +37,12 @@ def _reject_constant(name: str) -> Any:
 
 def _load(path: Path) -> Any:
     try:
+        if not path.is_file():
+            raise _Refused(
+                "cannot read: not a regular file" if path.exists() else "cannot read: No such file or directory"
+            )
+        if path.stat().st_size > MAX_BYTES:
+            raise _Refused(f"cannot read: larger than {MAX_BYTES // 2**20} MiB, which no v2 request is")
         data = path.read_bytes()
     except OSError as error:
         raise _Refused(f"cannot read: {error.strerror or error}") from None
@@ -65,7 +73,11 @@ def _migrate(source: Path, target: Path, inputs: set[Path]) -> Migration:
     except RequestValidationError as error:
         problems = "; ".join(str(violation) for violation in error.violations)
         raise _Refused(f"not a valid v2 request: {problems}") from None
-    target.write_text(json.dumps(migration.payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        text = (json.dumps(migration.payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate (`"\ud800"` in the JSON) has no UTF-8 form
+        raise _Refused(f"not migrated: a string holds {error.object[error.start : error.end]!r}, not text") from None
+    target.write_bytes(text)
     return migration
 
 

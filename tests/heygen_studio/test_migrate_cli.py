@@ -136,15 +136,27 @@ def test_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     (templates / "broken.json").write_text("{", encoding="utf-8")
     (templates / "invalid.json").write_text('{"video_inputs": []}', encoding="utf-8")
     (templates / "list.json").write_text("[]", encoding="utf-8")
+    (templates / "folder.json").mkdir()
+    with (templates / "huge.json").open("wb") as huge:
+        huge.truncate(16 * 2**20 + 1)
+    (templates / "surrogate.json").write_text('{"title": "\\ud800", "video_inputs": [{}]}', encoding="utf-8")
     capsys.readouterr()
     for name, message in [
         ("broken.json", "not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
         ("invalid.json", "not a valid v2 request: video_inputs: must have at least 1 item (minItems), got 0"),
         ("list.json", "not a v2 request: the top level is list, not an object"),
         ("missing.json", "cannot read: No such file or directory"),
+        ("folder.json", "cannot read: not a regular file"),
+        ("huge.json", "cannot read: larger than 16 MiB, which no v2 request is"),
+        # Refused here, or by validate_request once it refuses lone surrogates (issue 10): either way one line.
+        ("surrogate.json", "not "),
     ]:
         assert 2 == main([str(templates / name), lossy, "--fail-on-drop"])
-        assert f"{templates / name}: {message}\n" == capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert err.startswith(f"{templates / name}: {message}")
+        assert 1 == err.count("\n")
+        if name != "surrogate.json":
+            assert f"{templates / name}: {message}\n" == err
         assert not (templates / name.replace(".json", ".v3.json")).exists()
 
 
