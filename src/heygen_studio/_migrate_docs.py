@@ -5,14 +5,15 @@ A test checks the committed page equals this rendering, so the page is the table
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
 
 from heygen_studio._migrate_model import Row, SceneRule
 from heygen_studio._migrate_spec import v2_leaf_patterns
-from heygen_studio._migrate_table import ROWS, SCENE_RULES, SLOTS, STAND_INS
-from heygen_studio.migrate import _row
+from heygen_studio._migrate_table import ROWS, SCENE_RULES, SLOTS
+from heygen_studio.migrate import _row, _stand_in
 
 CARRIED, LIMITED, DROPPED = "carried", "carried with limits", "dropped"
 
@@ -42,8 +43,8 @@ def _scene_rule(rule: SceneRule) -> str:
     has = f"{person}; voice {_names(rule.voices)}; background {_names(rule.backgrounds)}"
     if rule.kind:
         return f"| {has} | `{rule.kind}` | |"
-    stand_in = STAND_INS[str(rule.give_up)]
-    instead = f", with v2's default `{stand_in}` instead" if stand_in else ""
+    stand_in = _stand_in(str(rule.give_up))
+    instead = f", in its place `{json.dumps(stand_in)}` (the v2 spec's defaults)" if stand_in else ""
     return (
         f"| {has} | `MigrationError`; with `allow_drop`: without its {rule.give_up}{instead} | {_cell(rule.problem)} |"
     )

@@ -28,6 +28,7 @@ scene and why, unless ``allow_drop=True`` asks for the nearest faithful scene.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -149,8 +150,8 @@ class _Run:
             if not allow_drop:
                 raise MigrationError(index, rule.problem)
             part = str(rule.give_up)
-            stand_in = STAND_INS[part]
-            instead = f", using v2's default {part} {stand_in}" if stand_in else ""
+            stand_in = _stand_in(part)
+            instead = f", in its place {json.dumps(stand_in)} (the v2 spec's defaults)" if stand_in else ""
             self.dropped.append(
                 Dropped(f"video_inputs.{index}", f"{rule.problem}; migrated without its {part}{instead}")
             )
@@ -222,6 +223,15 @@ class _Run:
                 if field not in found:
                     filled = {**found, field: v2_default(f"{parent_pattern}.{field}")}
                     _apply(_row(f"{parent_pattern}.{field}"), filled[field], filled, result, slots)
+
+
+def _stand_in(part: str) -> dict[str, Any] | None:
+    """What replaces a given-up part: ``STAND_INS`` with the v2 defaults ``EXPLICIT_DEFAULTS`` names for it."""
+    stand_in = STAND_INS[part]
+    if stand_in is None:
+        return None
+    variant = f"video_inputs.*.{part}[{stand_in['type']}]"
+    return {**stand_in, **{field: v2_default(f"{variant}.{field}") for field in EXPLICIT_DEFAULTS.get(variant, ())}}
 
 
 def _find(parts: Mapping[str, Any], parent_pattern: str, pattern: str) -> Mapping[str, Any] | None:
