@@ -15,7 +15,7 @@ from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_migrate_v3 import check_v3
 from tests.shared import needs_corpus
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[str]:

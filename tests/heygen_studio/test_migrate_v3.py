@@ -297,3 +297,12 @@ def test_a_mapped_field_gone_from_v3_fails_the_path_check(monkeypatch: pytest.Mo
     row = ROWS_BY_PATH["video_inputs.*.character[talking_photo].prompt"]
     with pytest.raises(KeyError, match="motion_prompt"):
         test_every_v3_path_of_the_table_is_in_the_v3_request_schema(row)
+
+
+def test_the_golden_and_readme_results_are_valid_v3() -> None:
+    from tests.heygen_studio.test_migrate_cli import GOLDEN, README
+
+    results = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(GOLDEN.glob("*.v3.json"))]
+    section = README.read_text(encoding="utf-8").split("## Moving to v3", 1)[1]
+    results.append(json.loads(re.findall(r"```json\n(.*?)```", section, re.DOTALL)[1]))
+    assert [[]] * 3 == [check_v3(result) for result in results]
