@@ -197,6 +197,13 @@ ROWS: tuple[Row, ...] = (
             ),
         )
     ),
+    Row(
+        "video_inputs.*.character[avatar].avatar_style",
+        (Target("{person}", values={"normal": OMIT}),),
+        v2_says="Visual style of the avatar.",
+        v3_says="A whole-frame speaking scene backed by an avatar",
+        lost=f"v3 has one style, the whole frame: {_AVATAR_FIELDS}",
+    ),
     *(
         Row(
             f"video_inputs.*.character[{variant}].{name}",
@@ -206,7 +213,6 @@ ROWS: tuple[Row, ...] = (
             lost=f"{_AVATAR_FIELDS}, and its expressiveness ('high', 'medium', 'low') is not said to match",
         )
         for variant, name, says in (
-            ("avatar", "avatar_style", "Visual style of the avatar."),
             ("talking_photo", "talking_photo_style", "Visual style of the talking photo."),
             ("talking_photo", "talking_style", "Supported talking style of the Talking Photo."),
             ("talking_photo", "expression", "Supported expressions of the talking photo."),

@@ -306,3 +306,25 @@ def test_the_golden_and_readme_results_are_valid_v3() -> None:
     section = README.read_text(encoding="utf-8").split("## Moving to v3", 1)[1]
     results.append(json.loads(re.findall(r"```json\n(.*?)```", section, re.DOTALL)[1]))
     assert [[]] * 3 == [check_v3(result) for result in results]
+
+
+def test_heygen_s_own_v2_example_is_refused_as_invalid_then_migrates_once_fixed() -> None:
+    # The v2 example of HeyGen's Postman collection (converted by a third party): a template nobody here wrote.
+    import yaml
+
+    from heygen_studio import RequestValidationError
+    from heygen_studio.migrate import v2_to_v3
+
+    document = yaml.safe_load((CORPUS / "postman-derived-2026-03-16.yaml").read_text(encoding="utf-8"))
+    body = document["paths"]["/v2/video/generate"]["post"]["requestBody"]["content"]["application/json"]
+    example = body["examples"]["v2/video/generate"]["value"]
+    with pytest.raises(RequestValidationError) as raised:
+        v2_to_v3(example)
+    assert ["aspect_ratio", "callback_id", "test"] == sorted(violation.path for violation in raised.value.violations)
+    fixed = {key: value for key, value in example.items() if key not in {"aspect_ratio", "callback_id", "test"}}
+    migration = v2_to_v3(fixed)
+    assert [] == check_v3(migration.payload)
+    assert [] == list(migration.dropped)  # avatar_style "normal" is v3's whole-frame avatar
+    assert ("16:9", "720p") == (migration.payload["aspect_ratio"], migration.payload["resolution"])
+    scene = migration.payload["scenes"][0]["input"]
+    assert ("Kristin_public_3_20240108", "2f72ee82b83d4b00af16c4771d611752") == (scene["avatar_id"], scene["voice_id"])
