@@ -198,6 +198,20 @@ ROWS: tuple[Row, ...] = (
         )
     ),
     Row(
+        "video_inputs.*.character[talking_photo].talking_photo_style",
+        (),
+        v2_says="Visual style of the talking photo.",
+        v3_says="A whole-frame speaking scene backed by an avatar",
+        lost=f"v3 has no circle style: {_AVATAR_FIELDS}",
+    ),
+    Row(
+        "video_inputs.*.character[talking_photo].super_resolution",
+        (),
+        v2_says="Whether to enhance the image quality.",
+        v3_says="HeyGen avatar ID (video avatar or photo avatar look ID).",
+        lost=f"v3 has no image enhancement switch: {_AVATAR_FIELDS}",
+    ),
+    Row(
         "video_inputs.*.character[avatar].avatar_style",
         (Target("{person}", values={"normal": OMIT}),),
         v2_says="Visual style of the avatar.",
@@ -213,10 +227,8 @@ ROWS: tuple[Row, ...] = (
             lost=f"{_AVATAR_FIELDS}, and its expressiveness ('high', 'medium', 'low') is not said to match",
         )
         for variant, name, says in (
-            ("talking_photo", "talking_photo_style", "Visual style of the talking photo."),
             ("talking_photo", "talking_style", "Supported talking style of the Talking Photo."),
             ("talking_photo", "expression", "Supported expressions of the talking photo."),
-            ("talking_photo", "super_resolution", "Whether to enhance the image quality."),
         )
     ),
     # -- voices -----------------------------------------------------------------------------------------------
