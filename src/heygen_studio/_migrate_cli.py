@@ -62,9 +62,11 @@ def output_path(source: Path, out: Path | None) -> Path:
     return (out if out is not None else source.parent) / f"{stem}.v3.json"
 
 
-def _migrate(source: Path, target: Path, inputs: set[Path]) -> Migration:
+def _migrate(source: Path, target: Path, inputs: set[Path], written: dict[Path, str]) -> Migration:
     if target.resolve() in inputs:
         raise _Refused(f"not migrated: {target} is one of the inputs, and inputs are never overwritten")
+    if target.resolve() in written:
+        raise _Refused(f"not migrated: {target} already holds the migration of {written[target.resolve()]}")
     payload = _load(source)
     if not isinstance(payload, dict):
         raise _Refused(f"not a v2 request: the top level is {type(payload).__name__}, not an object")
@@ -78,6 +80,7 @@ def _migrate(source: Path, target: Path, inputs: set[Path]) -> Migration:
     except UnicodeEncodeError as error:  # a lone surrogate (`"\ud800"` in the JSON) has no UTF-8 form
         raise _Refused(f"not migrated: a string holds {error.object[error.start : error.end]!r}, not text") from None
     target.write_bytes(text)
+    written[target.resolve()] = str(source)
     return migration
 
 
@@ -97,13 +100,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"--out {out}: not a directory", file=sys.stderr)
         return EXIT_UNREADABLE
     inputs = {Path(name).resolve() for name in args.files}
+    written: dict[Path, str] = {}
     status = 0
     dropped = False
     for name in args.files:
         source = Path(name)
         target = output_path(source, out)
         try:
-            migration = _migrate(source, target, inputs)
+            migration = _migrate(source, target, inputs, written)
         except _Refused as refused:
             print(f"{name}: {refused}", file=sys.stderr)
             status = EXIT_UNREADABLE

@@ -170,3 +170,14 @@ def test_cli_never_overwrites_an_input(tmp_path: Path, capsys: pytest.CaptureFix
     assert "is one of the inputs, and inputs are never overwritten" in capsys.readouterr().err
     assert (templates / "readme-mock.v3.v3.json").is_file()  # the other input was still migrated
     assert 2 == main([str(clean), "--out", str(templates / "nowhere")])
+
+
+def test_cli_never_writes_two_migrations_to_one_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _templates(tmp_path / "a"), _templates(tmp_path / "b")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert 2 == main([str(first / "readme-mock.json"), str(second / "readme-mock.json"), "--out", str(out)])
+    target = out / "readme-mock.v3.json"
+    expected = f"{second / 'readme-mock.json'}: not migrated: {target} already holds the migration of "
+    expected += f"{first / 'readme-mock.json'}\n"
+    assert expected == capsys.readouterr().err
