@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 from heygen_studio._migrate_model import Row, SceneRule
 from heygen_studio._migrate_spec import v2_leaf_patterns
-from heygen_studio._migrate_table import ROWS, SCENE_RULES, SLOTS
-from heygen_studio.migrate import _row, _stand_in
+from heygen_studio._migrate_table import ROWS, SCENE_RULES, SLOTS, row_for, stand_in
 
 CARRIED, LIMITED, DROPPED = "carried", "carried with limits", "dropped"
 
@@ -27,7 +26,7 @@ def verdict(row: Row) -> str:
 
 def coverage() -> Counter[str]:
     """How many v2 request fields, counted by spec path (variants apart), each verdict gets."""
-    return Counter(verdict(_row(pattern)) for pattern in v2_leaf_patterns())
+    return Counter(verdict(row_for(pattern)) for pattern in v2_leaf_patterns())
 
 
 def _cell(text: str) -> str:
@@ -43,8 +42,8 @@ def _scene_rule(rule: SceneRule) -> str:
     has = f"{person}; voice {_names(rule.voices)}; background {_names(rule.backgrounds)}"
     if rule.kind:
         return f"| {has} | `{rule.kind}` | |"
-    stand_in = _stand_in(str(rule.give_up))
-    instead = f", in its place `{json.dumps(stand_in)}` (the v2 spec's defaults)" if stand_in else ""
+    replacement = stand_in(str(rule.give_up))
+    instead = f", in its place `{json.dumps(replacement)}` (the v2 spec's defaults)" if replacement else ""
     return (
         f"| {has} | `MigrationError`; with `allow_drop`: without its {rule.give_up}{instead} | {_cell(rule.problem)} |"
     )

@@ -17,8 +17,10 @@ variant whose ``type`` (or ``key``) is ``tag``, setting it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from heygen_studio._migrate_model import OMIT, Row, SceneRule, Target, aspect_ratio, png, resolution, seconds
+from heygen_studio._migrate_spec import v2_default
 
 # Where each v3 scene kind keeps a part of a v2 scene; a part a kind lacks cannot be carried into it.
 SLOTS: Mapping[str, Mapping[str, str]] = {
@@ -390,3 +392,27 @@ ROWS: tuple[Row, ...] = (
 )
 
 ROWS_BY_PATH: Mapping[str, Row] = {row.v2: row for row in ROWS}
+
+
+def row_for(pattern: str) -> Row:
+    """The row for a concrete leaf pattern: exact, else with its variant as ``[*]``, else a ``**`` row above it."""
+    candidates = [pattern]
+    head, dot, last = pattern.rpartition(".")
+    if "[" in head:
+        start, end = head.rindex("["), head.rindex("]")
+        candidates.append(f"{head[:start]}[*]{head[end + 1 :]}{dot}{last}")
+    steps = pattern.split(".")
+    candidates += [".".join([*steps[:cut], "**"]) for cut in range(len(steps) - 1, 0, -1)]
+    for candidate in candidates:
+        if candidate in ROWS_BY_PATH:
+            return ROWS_BY_PATH[candidate]
+    raise AssertionError(f"the migration table has no row for {pattern}")  # a test checks every v2 leaf has one
+
+
+def stand_in(part: str) -> dict[str, Any] | None:
+    """What replaces a given-up part: ``STAND_INS`` with the v2 defaults ``EXPLICIT_DEFAULTS`` names for it."""
+    base = STAND_INS[part]
+    if base is None:
+        return None
+    variant = f"video_inputs.*.{part}[{base['type']}]"
+    return {**base, **{field: v2_default(f"{variant}.{field}") for field in EXPLICIT_DEFAULTS.get(variant, ())}}

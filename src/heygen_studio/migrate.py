@@ -37,13 +37,7 @@ import attrs
 from heygen_studio._errors import MigrationError, RequestValidationError
 from heygen_studio._migrate_model import OMIT, Convert, Inexact, Row, SceneRule, Target
 from heygen_studio._migrate_spec import v2_default
-from heygen_studio._migrate_table import (
-    EXPLICIT_DEFAULTS,
-    ROWS_BY_PATH,
-    SCENE_RULES,
-    SLOTS,
-    STAND_INS,
-)
+from heygen_studio._migrate_table import EXPLICIT_DEFAULTS, SCENE_RULES, SLOTS, row_for, stand_in
 from heygen_studio._payload import is_model, to_wire
 from heygen_studio._validation import validate_request
 
@@ -150,16 +144,16 @@ class _Run:
             if not allow_drop:
                 raise MigrationError(index, rule.problem)
             part = str(rule.give_up)
-            stand_in = _stand_in(part)
-            instead = f", in its place {json.dumps(stand_in)} (the v2 spec's defaults)" if stand_in else ""
+            replacement = stand_in(part)
+            instead = f", in its place {json.dumps(replacement)} (the v2 spec's defaults)" if replacement else ""
             self.dropped.append(
                 Dropped(f"video_inputs.{index}", f"{rule.problem}; migrated without its {part}{instead}")
             )
             lost.setdefault(part, f"scene {index} was migrated without its {part}: {rule.problem}")
-            if stand_in is None:
+            if replacement is None:
                 parts.pop(part, None)
             else:
-                parts[part] = dict(stand_in)
+                parts[part] = replacement
         kind = str(rule.kind)
         result: dict[str, Any] = {"type": kind}
         slots = SLOTS[kind]
@@ -179,8 +173,8 @@ class _Run:
                 )
         for name in lost:
             if name in parts:  # a stand-in: v2's defaults, applied without a record of their own
-                stand_in = {name: parts[name]}
-                self.part(result, stand_in, path="", pattern="video_inputs.*", slots=slots, base=base, record=False)
+                placed = {name: parts[name]}
+                self.part(result, placed, path="", pattern="video_inputs.*", slots=slots, base=base, record=False)
         self.defaults(result, parts, pattern="video_inputs.*", slots=slots, base=base)
         return result
 
@@ -196,7 +190,7 @@ class _Run:
         record: bool = True,
     ) -> None:
         for leaf_path, leaf_pattern, leaf, parent in _leaves(value, path, pattern):
-            row = _row(leaf_pattern)
+            row = row_for(leaf_pattern)
             to, problem, implied = _apply(row, leaf, parent, result, slots)
             if not record:
                 continue
@@ -222,16 +216,7 @@ class _Run:
             for field in fields:
                 if field not in found:
                     filled = {**found, field: v2_default(f"{parent_pattern}.{field}")}
-                    _apply(_row(f"{parent_pattern}.{field}"), filled[field], filled, result, slots)
-
-
-def _stand_in(part: str) -> dict[str, Any] | None:
-    """What replaces a given-up part: ``STAND_INS`` with the v2 defaults ``EXPLICIT_DEFAULTS`` names for it."""
-    stand_in = STAND_INS[part]
-    if stand_in is None:
-        return None
-    variant = f"video_inputs.*.{part}[{stand_in['type']}]"
-    return {**stand_in, **{field: v2_default(f"{variant}.{field}") for field in EXPLICIT_DEFAULTS.get(variant, ())}}
+                    _apply(row_for(f"{parent_pattern}.{field}"), filled[field], filled, result, slots)
 
 
 def _find(parts: Mapping[str, Any], parent_pattern: str, pattern: str) -> Mapping[str, Any] | None:
@@ -273,20 +258,6 @@ def _leaves(value: Any, path: str, pattern: str, parent: Any = None) -> Iterator
             yield from _leaves(item, _join(path, str(index)), _join(pattern, "*"), value)
     else:
         yield path, pattern, value, parent
-
-
-def _row(pattern: str) -> Row:
-    candidates = [pattern]
-    head, dot, last = pattern.rpartition(".")
-    if "[" in head:
-        start, end = head.rindex("["), head.rindex("]")
-        candidates.append(f"{head[:start]}[*]{head[end + 1 :]}{dot}{last}")
-    steps = pattern.split(".")
-    candidates += [".".join([*steps[:cut], "**"]) for cut in range(len(steps) - 1, 0, -1)]
-    for candidate in candidates:
-        if candidate in ROWS_BY_PATH:
-            return ROWS_BY_PATH[candidate]
-    raise AssertionError(f"the migration table has no row for {pattern}")  # a test checks every v2 leaf has one
 
 
 def _apply(

@@ -24,8 +24,7 @@ from jsonschema import Draft202012Validator
 
 from heygen_studio._migrate_model import ASPECT_RATIOS, RESOLUTIONS, Row, Target
 from heygen_studio._migrate_spec import v2_leaf_patterns, v2_nodes
-from heygen_studio._migrate_table import ELEVENLABS_MODELS, EXPLICIT_DEFAULTS, ROWS, ROWS_BY_PATH, SLOTS
-from heygen_studio.migrate import _row
+from heygen_studio._migrate_table import ELEVENLABS_MODELS, EXPLICIT_DEFAULTS, ROWS, ROWS_BY_PATH, SLOTS, row_for
 from tests.shared import CORPUS, needs_corpus
 
 pytestmark = needs_corpus
@@ -229,7 +228,7 @@ def test_every_row_quotes_the_specs(row: Row) -> None:
 
 def test_every_v2_leaf_has_exactly_one_row() -> None:
     leaves = list(v2_leaf_patterns())
-    used = {_row(leaf).v2 for leaf in leaves}
+    used = {row_for(leaf).v2 for leaf in leaves}
     assert 60 < len(leaves)
     assert set(ROWS_BY_PATH) == used
     assert len(ROWS) == len(ROWS_BY_PATH)
