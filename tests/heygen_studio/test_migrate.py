@@ -327,3 +327,11 @@ def test_migration_is_deterministic() -> None:
     request = {"video_inputs": [{"voice": {"type": "silence"}}, {"character": AVATAR, "voice": TEXT}]}
     first: Migration = v2_to_v3(request, allow_drop=True)
     assert first == v2_to_v3(copy.deepcopy(request), allow_drop=True)
+
+
+def test_the_module_docstring_example_runs() -> None:
+    import doctest
+
+    import heygen_studio.migrate
+
+    assert (0, 3) == tuple(doctest.testmod(heygen_studio.migrate))
