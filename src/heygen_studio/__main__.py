@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from heygen_studio._errors import HeyGenWarning
+from heygen_studio._migrate_cli import register as register_migrate
 from heygen_studio._validation import validate_request
 
 EXIT_INVALID = 1
@@ -84,8 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="report fields that apply only to another variant as warnings (on stderr), not violations",
     )
+    register_migrate(commands)
     args = parser.parse_args(argv)
-    return _validate(args)
+    return int(args.run(args)) if "run" in args else _validate(args)
 
 
 if __name__ == "__main__":

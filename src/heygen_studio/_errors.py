@@ -3,6 +3,7 @@
 HeyGenError
 ├── ConfigurationError (also ValueError): the client cannot be built (no API key, refused base URL)
 ├── RequestValidationError (also ValueError): the payload breaks the spec; nothing was sent
+├── MigrationError (also ValueError): a v2 scene that v3 cannot express (``heygen_studio.migrate``)
 ├── APIStatusError: HeyGen answered with an error status (or a redirect, which is never followed)
 │   ├── BadRequestError            400
 │   ├── AuthenticationError        401
@@ -70,6 +71,26 @@ class RequestValidationError(HeyGenError, ValueError):
         count = len(self.violations)
         lines = "\n".join(f"  {violation}" for violation in self.violations)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the request, nothing was sent:\n{lines}")
+
+
+class MigrationError(HeyGenError, ValueError):
+    """A v2 scene that a v3 studio request cannot express at all; nothing was migrated.
+
+    Attributes:
+        scene: The index of the scene in ``video_inputs``.
+        reason: Why v3 cannot express it, quoting the v3 spec.
+    """
+
+    def __init__(self, scene: int, reason: str) -> None:
+        self.scene = scene
+        self.reason = reason
+        super().__init__(
+            f"video_inputs.{scene}: v3 cannot express this scene: {reason} "
+            "(allow_drop=True migrates the nearest faithful scene and records what it dropped)"
+        )
+
+    def __reduce__(self) -> tuple[type[MigrationError], tuple[int, str]]:
+        return type(self), (self.scene, self.reason)
 
 
 class APIStatusError(HeyGenError):
