@@ -264,6 +264,8 @@ def test_the_manifest_records_each_source_with_provenance_and_sha256() -> None:
         "external-api": ["GET /v3/videos", "GET /v3/videos/{video_id}", "DELETE /v3/videos/{video_id}"],
     }
     assert expected == {record["name"]: record["operations"] for record in manifest["sources"]}
+    versions = {"studio-v2": "4.0.8", "videos-v3-create": "2026-07-21+3905c9a", "external-api": "1.0.0"}
+    assert versions == {record["name"]: record["info_version"] for record in manifest["sources"]}
     for record in manifest["sources"]:
         data = (ROOT / record["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == record["sha256"]
