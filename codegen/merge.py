@@ -242,7 +242,7 @@ def run(openapi: Path, out: Path) -> None:
 
 
 def manifest_records(openapi: Path) -> list[dict[str, Any]]:
-    """Each source with its provenance and the sha256 of its vendored bytes, for ``manifest.json``."""
+    """Each source with its provenance, its own ``info.version`` and the sha256 of its bytes, for ``manifest.json``."""
     if not (openapi / SOURCES_FILE).exists():
         return []
     records = []
@@ -254,5 +254,6 @@ def manifest_records(openapi: Path) -> list[dict[str, Any]]:
             raise CodegenError(f"{path}: cannot read: {exc.strerror}") from None
         data = source.as_data()
         data["file"] = f"openapi/{source.file}"
-        records.append({**data, "sha256": digest})
+        version = read_definition(path).get("info", {}).get("version")
+        records.append({**data, "info_version": version, "sha256": digest})
     return records

@@ -264,6 +264,8 @@ def test_the_manifest_records_each_source_with_provenance_and_sha256() -> None:
         "external-api": ["GET /v3/videos", "GET /v3/videos/{video_id}", "DELETE /v3/videos/{video_id}"],
     }
     assert expected == {record["name"]: record["operations"] for record in manifest["sources"]}
+    versions = {"studio-v2": "4.0.8", "videos-v3-create": "2026-07-21+3905c9a", "external-api": "1.0.0"}
+    assert versions == {record["name"]: record["info_version"] for record in manifest["sources"]}
     for record in manifest["sources"]:
         data = (ROOT / record["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == record["sha256"]
@@ -280,3 +282,27 @@ def test_vendored_sources_are_the_published_bytes() -> None:
     assert (shared / "seed" / "generate-studio-video.md").read_bytes() == (
         OPENAPI / "generate-studio-video.md"
     ).read_bytes()
+
+
+def test_cli_refuses_a_real_conflict_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    """The External API has its own (older) POST /v3/videos: asking for it from both sources is a conflict."""
+    import shutil
+    import subprocess
+    import sys
+
+    for name in ("codegen", "openapi"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    sources = load_sources(tmp_path / "openapi")
+    external = sources[2]
+    sources[2] = Source(external.name, external.file, external.origin, external.date, ("POST /v3/videos",))
+    sources_file(tmp_path / "openapi", *sources)
+    before = (tmp_path / "openapi" / "heygen-api.json").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "extract"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    expected = (
+        "error: conflict: POST /v3/videos is defined by both videos-v3-create (v3-videos-create.json) "
+        "and external-api (external-api.json)\n"
+    )
+    assert (2, "", expected) == (result.returncode, result.stdout, result.stderr)
+    assert before == (tmp_path / "openapi" / "heygen-api.json").read_bytes()

@@ -113,7 +113,7 @@ def test_the_generator_versions_are_pinned_exactly() -> None:
 def test_a_failing_generation_leaves_the_committed_tree_untouched(repo: Path) -> None:
     before = {"generated": tree_digest(repo / "generated"), "openapi": tree_digest(repo / "openapi")}
     spec = json.loads((repo / "openapi" / "heygen-api.json").read_text())
-    spec["components"] = {"schemas": {"Bad": {"$ref": "https://evil.example/schema.json"}}}
+    spec["components"]["schemas"]["Bad"] = {"$ref": "https://evil.example/schema.json"}
     (repo / "openapi" / "heygen-api.json").write_text(json.dumps(spec))
     before["openapi"]["heygen-api.json"] = tree_digest(repo / "openapi")["heygen-api.json"]
 
