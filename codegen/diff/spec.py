@@ -194,6 +194,11 @@ class View:
     union: str  # "oneOf", "anyOf" or ""
     arms: tuple[tuple[Any, str], ...]
     discriminator: str
+    const: tuple[Any, ...] = ()  # () when absent, (value,) when present
+    x_enum: tuple[Any, ...] | None = None  # the values of ``x-extensible-enum``, when it is a list
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
 
     @property
     def is_object(self) -> bool:
@@ -202,9 +207,12 @@ class View:
     @property
     def makes_class(self) -> bool:
         """Whether the generator turns this schema into a named class or Literal alias."""
-        return bool(self.properties) or (self.enum is not None and len(self.enum) > 0 and not self.is_const)
+        return bool(self.properties) or (self.enum is not None and len(self.enum) > 0)
 
-    is_const: bool = False
+    @property
+    def values(self) -> tuple[Any, ...] | None:
+        """The values the schema allows when it lists them (``enum``, else ``const``)."""
+        return self.enum if self.enum is not None else self.const or None
 
 
 def _bound(value: dict[str, Any], plain: str, exclusive: str) -> tuple[float, bool] | None:
@@ -242,12 +250,10 @@ def view(doc: Doc, node: Node) -> View:
         if isinstance(part.get("required"), list):
             required.update(str(r) for r in part["required"])
     enum: tuple[Any, ...] | None = None
-    is_const = "const" in value
-    if is_const:
-        enum = (value["const"],)
-    elif isinstance(value.get("enum"), list):
+    if isinstance(value.get("enum"), list):
         nullable = nullable or None in value["enum"]
         enum = tuple(v for v in value["enum"] if v is not None)
+    x_enum = value.get("x-extensible-enum")
     if properties and not types:
         types.add("object")
     if "items" in value and not types:
@@ -277,7 +283,11 @@ def view(doc: Doc, node: Node) -> View:
         union=union if arms else "",
         arms=arms,
         discriminator=str(disc.get("propertyName", "")) if isinstance(disc, dict) else "",
-        is_const=is_const,
+        const=(value["const"],) if "const" in value else (),
+        x_enum=tuple(x_enum) if isinstance(x_enum, list) else None,
+        read_only=value.get("readOnly") is True,
+        write_only=value.get("writeOnly") is True,
+        deprecated=value.get("deprecated") is True,
     )
 
 

@@ -24,7 +24,7 @@ CASES: dict[str, set[tuple[str, str, str]]] = {
     "request-property-type-changed": {("request-property-type-changed", "ERR", "ERR")},
     "request-property-default-value-changed": {("request-property-default-value-changed", "INFO", "WARN")},
     "request-body-became-required": {("request-body-became-required", "ERR", "ERR")},
-    "response-optional-property-removed": {("response-optional-property-removed", "WARN", "ERR")},
+    "response-optional-property-removed": {("response-optional-property-removed", "INFO", "ERR")},
     "response-required-property-removed": {("response-required-property-removed", "ERR", "ERR")},
     "response-property-enum-value-added": {("response-property-enum-value-added", "WARN", "ERR")},
     "response-property-became-nullable": {("response-property-became-nullable", "ERR", "ERR")},
