@@ -86,6 +86,10 @@ def parse_yaml(text: str, *, source: str) -> Any:
                 raise yaml.composer.ComposerError(None, None, problem, mark)
             return super().compose_node(parent, index)
 
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            # An unquoted date (``x-sunset: 2022-08-10``) is a date to YAML; keep it as the JSON string it spells.
+            return str(self.construct_scalar(node))
+
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: set[tuple[type, Any]] = set()
             for key_node, _ in node.value:
@@ -98,6 +102,7 @@ def parse_yaml(text: str, *, source: str) -> Any:
                 seen.add((type(key), key))
             return super().construct_mapping(node, deep=deep)
 
+    StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
     try:
         document = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: no tags, no Python objects
     except yaml.YAMLError as exc:
