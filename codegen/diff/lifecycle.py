@@ -75,7 +75,12 @@ def stability_of(op: dict[str, Any]) -> str:
 
 
 def removal_rule(c: Comparer, op: dict[str, Any], *, whole_path: bool) -> tuple[str, dict[str, str]] | None:
-    """The rule for removing ``op`` (None when it went after its sunset, as announced)."""
+    """The rule for removing ``op``.
+
+    oasdiff reports nothing when an operation goes on or after its announced
+    sunset.  The client profile still reports it (``*-removed-with-deprecation``,
+    ERR): the generated function goes with it, whatever the notice was.
+    """
     prefix = "api-path" if whole_path else "api"
     if op.get("deprecated") is not True:
         return f"{prefix}-removed-without-deprecation", {}
@@ -87,7 +92,7 @@ def removal_rule(c: Comparer, op: dict[str, Any], *, whole_path: bool) -> tuple[
         return "api-path-sunset-parse", {"error": str(exc)}
     if c.policy.today < date:
         return f"{prefix}-removed-before-sunset", {"sunset": date.isoformat()}
-    return None
+    return (f"{prefix}-removed-with-deprecation", {}) if c.profile == "client" else None
 
 
 def operation_lifecycle(c: Comparer, operation: str, bop: dict[str, Any], rop: dict[str, Any], rptr: str) -> None:

@@ -4,8 +4,7 @@ Ids and ``wire`` levels are oasdiff's (``checker/rules.go`` on its main branch,
 read in December 2026); ids oasdiff lacks are invented in the same style and
 marked ``ours``.  The ``client`` level rates the effect on code that calls the
 generated client; where it differs from the wire level the rule carries the
-reason (``Rule.why``), one of ``WHY`` below.  ``python -m codegen diff
---list-rules`` prints the whole table.
+reason (``Rule.why``), one of ``WHY`` below.
 
 Schema rules are spelled ``{direction}-{scope}-{kind}`` as oasdiff spells them;
 the scopes are ``body``, ``property``, ``parameter`` (a parameter's own schema)

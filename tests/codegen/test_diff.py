@@ -1,15 +1,21 @@
-"""One fixture pair per change kind: the id and level under both profiles, and nothing else."""
+"""One fixture pair per change kind: the id and level under both profiles, and nothing else.
+
+Fixtures that carry an ``expect`` list state each change's id, its level under
+both profiles (``null``: not reported under that profile) and its location;
+``today`` fixes the date the deprecation rules measure notice from.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from codegen.diff import diff_documents
-from codegen.diff.rules import Profile
+from codegen.diff import Policy, diff_documents
+from codegen.diff.rules import RULES, Profile
 
 FIXTURES = Path(__file__).parent / "diff_fixtures"
 
@@ -44,10 +50,37 @@ def load_pair(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return pair["base"], pair["revision"]
 
 
+def _fixture(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+STATED = sorted(path.stem for path in FIXTURES.glob("*.yaml") if "expect" in _fixture(path))
+
+
 def test_every_fixture_has_a_case() -> None:
     expected = sorted(CASES)
-    actual = sorted(path.stem for path in FIXTURES.glob("*.yaml"))
+    actual = sorted(path.stem for path in FIXTURES.glob("*.yaml") if path.stem not in STATED)
     assert expected == actual
+
+
+@pytest.mark.parametrize("name", STATED)
+def test_fixture_ids_levels_and_locations(name: str) -> None:
+    fixture = _fixture(FIXTURES / f"{name}.yaml")
+    today = fixture.get("today", dt.date(2026, 1, 1))
+    policy = Policy(today=today)
+    for profile in ("wire", "client"):
+        report = diff_documents(fixture["base"], fixture["revision"], profile=profile, policy=policy)
+        expected = sorted(
+            (entry["id"], entry[profile], entry["path"]) for entry in fixture["expect"] if entry[profile] is not None
+        )
+        assert expected == sorted((c.id, c.level, c.path) for c in report.changes), profile
+
+
+@pytest.mark.parametrize("name", STATED)
+def test_fixture_levels_are_the_registry_levels(name: str) -> None:
+    for entry in _fixture(FIXTURES / f"{name}.yaml")["expect"]:
+        rule = RULES[entry["id"]]
+        assert entry["wire"] in (None, rule.wire)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
