@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from codegen.documents import parse_json, parse_yaml
+from codegen.documents import parse_json, parse_yaml, read_text
 from codegen.errors import CodegenError
 from codegen.extract import check_openapi3, definition_from_page, read_definition
 
@@ -31,6 +31,8 @@ MAX_REF_HOPS = 32
 
 def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     """Read one side: a file path, or ``GITREF:PATH`` when no such file exists.
+
+    In YAML, an unquoted date (``x-sunset: 2022-08-10``) reads as the date string it spells.
 
     Args:
         spec: a path to a JSON/YAML spec or a docs page, or ``GITREF:PATH``.
@@ -48,6 +50,10 @@ def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     if path.exists() or match is None:
         if not path.exists():
             raise CodegenError(f"{spec}: no such file (and not GITREF:PATH)")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            document = parse_yaml(read_text(path), source=str(path), dates_as_text=True)
+            check_openapi3(document, source=str(path))
+            return document  # type: ignore[no-any-return]
         return read_definition(path)
     ref, inner = match.group("ref"), match.group("path")
     result = subprocess.run(["git", "show", f"{ref}:{inner}"], cwd=where, capture_output=True, text=True, check=False)
@@ -58,7 +64,7 @@ def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     if suffix == ".json":
         document = parse_json(result.stdout, source=spec)
     elif suffix in (".yaml", ".yml"):
-        document = parse_yaml(result.stdout, source=spec)
+        document = parse_yaml(result.stdout, source=spec, dates_as_text=True)
     else:
         return definition_from_page(result.stdout, source=spec)
     check_openapi3(document, source=spec)
