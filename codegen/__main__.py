@@ -47,13 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         help="client (default): effect on callers of the generated client; wire: oasdiff's levels",
     )
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    for stage, days in (("beta", 31), ("stable", 180)):
+    for stage in ("beta", "stable"):
         diff.add_argument(
             f"--deprecation-days-{stage}",
             type=_days,
-            default=days,
+            default=0,
             metavar="DAYS",
-            help=f"days of notice a deprecated {stage} operation's x-sunset must give (default {days}, as oasdiff)",
+            help=f"days of notice a deprecated {stage} operation's x-sunset must give (default 0, as oasdiff)",
         )
     diff.add_argument(
         "--fail-on", choices=("ERR", "WARN", "INFO"), help="exit 1 when a change at or above this level exists"

@@ -6,8 +6,10 @@ and its maturity with ``x-stability-level`` (``draft``, ``alpha``, ``beta``,
 ``stable``).  The policy says how many days of notice a deprecation must give:
 ``deprecation_days_beta`` for beta operations, ``deprecation_days_stable`` for
 stable ones and for operations that state no level; draft and alpha need none.
-oasdiff's defaults are 31 and 180 days (``--deprecation-days-beta``,
-``--deprecation-days-stable``).  ``today`` is injectable so the rules are testable.
+oasdiff's library defaults are 0 and 0 (``checker.DefaultBetaDeprecationDays``),
+so by default a deprecation without a sunset is only reported, and a sunset in
+the past is too early; ``--deprecation-days-beta``/``--deprecation-days-stable``
+set a policy.  ``today`` is injectable so the rules are testable.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ def _today() -> dt.date:
 class Policy:
     """How much notice a deprecation must give, and what day it is."""
 
-    deprecation_days_beta: int = 31
-    deprecation_days_stable: int = 180
+    deprecation_days_beta: int = 0
+    deprecation_days_stable: int = 0
     today: dt.date = field(default_factory=_today)
 
     def days(self, stability: str) -> int:
@@ -171,3 +173,19 @@ def _stability_change(c: Comparer, operation: str, bop: dict[str, Any], new: str
     text = f"The stability of {operation} changed from {old} to {new}."
     where = pointer(rptr, "x-stability-level")
     c.emit(rule, direction="none", operation=operation, path=where, text=text, details={"from": old, "to": new})
+
+
+def property_deprecation(c: Comparer, direction: str, value: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The rule (and details) for a property that became deprecated, judged by the stable policy."""
+    days = c.policy.deprecation_days_stable
+    if "x-sunset" not in value:
+        return (
+            f"{direction}-property-deprecated-sunset-missing" if days > 0 else f"{direction}-property-deprecated"
+        ), {}
+    try:
+        date = sunset_date(value["x-sunset"])
+    except ValueError as exc:
+        return f"{direction}-property-deprecated-sunset-invalid", {"error": str(exc)}
+    if (date - c.policy.today).days < days:
+        return f"{direction}-property-sunset-date-too-small", {"sunset": date.isoformat()}
+    return f"{direction}-property-deprecated-with-sunset", {"sunset": date.isoformat()}

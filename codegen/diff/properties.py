@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codegen.diff.context import Ctx
+from codegen.diff.lifecycle import property_deprecation
 from codegen.diff.spec import Doc, Node, View, pascal, python_name
 
 if TYPE_CHECKING:
@@ -112,7 +113,11 @@ def _flips(
             text = f"The {ctx.direction} property {shown} became {'' if new else 'not '}{keyword}."
             c.emit(rule, path=ptr, text=text, **common)
     old, new = bval.get("deprecated") is True, rval.get("deprecated") is True
-    if old != new:
-        rule = f"{ctx.direction}-property-{'deprecated' if new else 'reactivated'}"
-        text = f"The {ctx.direction} property {shown} was {'deprecated' if new else 'reactivated'}."
-        c.emit(rule, path=ptr, text=text, **common)
+    if old and not new:
+        text = f"The {ctx.direction} property {shown} was reactivated."
+        c.emit(f"{ctx.direction}-property-reactivated", path=ptr, text=text, **common)
+    elif new and not old:
+        rule, details = property_deprecation(c, ctx.direction, rval)
+        sunset = f" (sunset {details['sunset']})" if "sunset" in details else ""
+        text = f"The {ctx.direction} property {shown} was deprecated{sunset}."
+        c.emit(rule, path=ptr, text=text, **{**common, "details": {**common["details"], **details}})

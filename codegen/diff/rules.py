@@ -132,8 +132,6 @@ RULES: Final[dict[str, Rule]] = {
     "request-property-became-required": _r("ERR"),
     "request-property-became-required-with-default": _r("ERR"),
     "request-property-became-optional": _r("INFO"),
-    "request-property-deprecated": _r("INFO"),
-    "request-property-reactivated": _r("INFO"),
     # --- responses ----------------------------------------------------------------------------
     "response-success-status-added": _r("INFO", "WARN", why="status"),
     "response-success-status-removed": _r("ERR"),
@@ -156,8 +154,6 @@ RULES: Final[dict[str, Rule]] = {
     "response-write-only-property-became-optional": _r("INFO"),
     "response-property-became-required": _r("INFO"),
     "response-write-only-property-became-required": _r("INFO"),
-    "response-property-deprecated": _r("INFO"),
-    "response-property-reactivated": _r("INFO"),
     "response-mediatype-enum-value-removed": _r("INFO"),
     # --- response headers -----------------------------------------------------------------------
     "response-header-added": _r("INFO"),
@@ -172,6 +168,14 @@ RULES: Final[dict[str, Rule]] = {
     # --- documentation (only with --include-docs) -------------------------------------------------
     "api-documentation-changed": _r("INFO", ours=True),
 }
+
+# Property deprecation, judged like an operation's (the stable policy applies).
+for _direction in ("request", "response"):
+    RULES[f"{_direction}-property-deprecated"] = _r("INFO")
+    RULES[f"{_direction}-property-deprecated-with-sunset"] = _r("INFO")
+    RULES[f"{_direction}-property-reactivated"] = _r("INFO")
+    for _breach in ("deprecated-sunset-missing", "deprecated-sunset-invalid", "sunset-date-too-small"):
+        RULES[f"{_direction}-property-{_breach}"] = _r("ERR", "INFO", why="policy")
 
 # readOnly / writeOnly flips: INFO everywhere except a required response property that stops being write-only.
 for _which in ("optional", "required"):

@@ -2,7 +2,8 @@
 
 Fixtures that carry an ``expect`` list state each change's id, its level under
 both profiles (``null``: not reported under that profile) and its location;
-``today`` fixes the date the deprecation rules measure notice from.
+``today`` fixes the date the deprecation rules measure notice from, and
+``policy`` the days of notice they require (oasdiff's 0 and 0 when absent).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def test_every_fixture_has_a_case() -> None:
 def test_fixture_ids_levels_and_locations(name: str) -> None:
     fixture = _fixture(FIXTURES / f"{name}.yaml")
     today = fixture.get("today", dt.date(2026, 1, 1))
-    policy = Policy(today=today)
+    policy = Policy(today=today, **fixture.get("policy", {}))
     for profile in ("wire", "client"):
         report = diff_documents(fixture["base"], fixture["revision"], profile=profile, policy=policy)
         expected = sorted(
