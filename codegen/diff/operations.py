@@ -218,6 +218,11 @@ def _parameters(
             )
             continue
         bvalue, bptr = bparams[key]
+        old_name = next((o for o, n in renames.items() if n == name), name) if where == "path" else name
+        if python_name(old_name) != attribute and c.profile == "client":
+            # oasdiff matches renamed path parameters silently; the generated argument is renamed, though.
+            text = f"The path parameter `{old_name}` of {operation} is now `{name}` (argument `{attribute}`)."
+            c.emit("request-path-parameter-renamed", path=rptr, details={**d, "from": old_name}, text=text, **common)
         if (bvalue.get("deprecated") is True) != (rvalue.get("deprecated") is True):
             state = "deprecated" if rvalue.get("deprecated") is True else "reactivated"
             text = f"The {where} parameter `{name}` of {operation} was {state}."

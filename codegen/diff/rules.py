@@ -120,6 +120,7 @@ RULES: Final[dict[str, Rule]] = {
     "new-request-path-parameter": _r("ERR"),
     "request-parameter-removed": _r("WARN", "ERR", why="argument"),
     "request-parameter-removed-with-deprecation": _r("INFO", "ERR", why="argument"),
+    "request-path-parameter-renamed": _r("INFO", "ERR", ours=True, why="argument"),  # client profile only
     "request-parameter-became-required": _r("ERR"),
     "request-parameter-became-optional": _r("INFO"),
     "request-parameter-deprecated": _r("INFO"),
