@@ -189,3 +189,51 @@ def property_deprecation(c: Comparer, direction: str, value: dict[str, Any]) -> 
     if (date - c.policy.today).days < days:
         return f"{direction}-property-sunset-date-too-small", {"sunset": date.isoformat()}
     return f"{direction}-property-deprecated-with-sunset", {"sunset": date.isoformat()}
+
+
+def parameter_removal(c: Comparer, param: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """The rule for removing a parameter (None when it went after its sunset; the client still loses it)."""
+    if param.get("deprecated") is not True:
+        return "request-parameter-removed", {}
+    if "x-sunset" not in param:
+        return "request-parameter-removed-with-deprecation", {}
+    try:
+        date = sunset_date(param["x-sunset"])
+    except ValueError as exc:
+        return "request-parameter-sunset-parse", {"error": str(exc)}
+    if c.policy.today < date:
+        return "request-parameter-removed-before-sunset", {"sunset": date.isoformat()}
+    return ("request-parameter-removed-with-deprecation", {}) if c.profile == "client" else None
+
+
+def parameter_lifecycle(
+    c: Comparer, stability: str, bparam: dict[str, Any], rparam: dict[str, Any]
+) -> tuple[str, dict[str, str]] | None:
+    """The deprecation or sunset rule for a parameter present on both sides, if any applies."""
+    was, now = bparam.get("deprecated") is True, rparam.get("deprecated") is True
+    if was and not now:
+        return "request-parameter-reactivated", {}
+    if not now:
+        return None
+    days = c.policy.days(stability)
+    if not was:
+        if "x-sunset" not in rparam:
+            return ("request-parameter-deprecated-sunset-missing" if days > 0 else "request-parameter-deprecated"), {}
+        try:
+            date = sunset_date(rparam["x-sunset"])
+        except ValueError as exc:
+            return "request-parameter-sunset-parse", {"error": str(exc)}
+        if (date - c.policy.today).days < days:
+            return "request-parameter-sunset-date-too-small", {"sunset": date.isoformat()}
+        return "request-parameter-deprecated", {"sunset": date.isoformat()}
+    if "x-sunset" in bparam and "x-sunset" not in rparam:
+        return "request-parameter-sunset-deleted", {}
+    if "x-sunset" not in bparam or "x-sunset" not in rparam or bparam["x-sunset"] == rparam["x-sunset"]:
+        return None
+    try:
+        old, new = sunset_date(bparam["x-sunset"]), sunset_date(rparam["x-sunset"])
+    except ValueError as exc:
+        return "request-parameter-sunset-parse", {"error": str(exc)}
+    if old > new and (new - c.policy.today).days < days:
+        return "request-parameter-sunset-date-changed-too-small", {"from": old.isoformat(), "to": new.isoformat()}
+    return None

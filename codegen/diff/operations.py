@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from codegen.diff.context import Ctx
-from codegen.diff.lifecycle import operation_lifecycle, removal_rule, stability_of
+from codegen.diff.lifecycle import (
+    operation_lifecycle,
+    parameter_lifecycle,
+    parameter_removal,
+    removal_rule,
+    stability_of,
+)
 from codegen.diff.rules import Direction
 from codegen.diff.security import compare_headers, compare_security, compare_webhooks
 from codegen.diff.spec import Doc, Node, pascal, pointer, python_name, view
@@ -15,6 +21,15 @@ if TYPE_CHECKING:
     from codegen.diff.compare import Comparer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAMETER_LIFECYCLE = {
+    "request-parameter-deprecated": "was deprecated",
+    "request-parameter-reactivated": "was reactivated",
+    "request-parameter-deprecated-sunset-missing": "was deprecated without an x-sunset date",
+    "request-parameter-sunset-date-too-small": "was deprecated with less notice than the policy requires",
+    "request-parameter-sunset-parse": "has an x-sunset that is not a date",
+    "request-parameter-sunset-deleted": "lost its x-sunset date",
+    "request-parameter-sunset-date-changed-too-small": "had its sunset moved earlier than the policy allows",
+}
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
 
 
@@ -192,20 +207,21 @@ def _parameters(
     renames: dict[str, str],
 ) -> None:
     bparams, rparams = _params(c.base, *b, renames=renames), _params(c.rev, *r, renames={})
+    try:
+        stability: str | None = stability_of(r[2])
+    except ValueError:
+        stability = None  # reported once, as api-invalid-stability-level
     for key in sorted(bparams.keys() | rparams.keys()):
         where, name = key
         attribute = python_name(name)
         common: dict[str, Any] = {"direction": "request", "operation": operation, "attribute": attribute}
         d = {"in": where, "name": name}
         if key not in rparams:
-            deprecated = bparams[key][0].get("deprecated") is True
-            c.emit(
-                "request-parameter-removed" + ("-with-deprecation" if deprecated else ""),
-                path=bparams[key][1],
-                details=d,
-                text=f"Removed {where} parameter `{name}` from {operation}.",
-                **common,
-            )
+            found = parameter_removal(c, bparams[key][0])
+            if found is not None:
+                sunset = f" before its sunset date {found[1]['sunset']}" if "sunset" in found[1] else ""
+                text = f"Removed {where} parameter `{name}` from {operation}{sunset}."
+                c.emit(found[0], path=bparams[key][1], details={**d, **found[1]}, text=text, **common)
             continue
         rvalue, rptr = rparams[key]
         required = rvalue.get("required") is True
@@ -223,10 +239,9 @@ def _parameters(
             # oasdiff matches renamed path parameters silently; the generated argument is renamed, though.
             text = f"The path parameter `{old_name}` of {operation} is now `{name}` (argument `{attribute}`)."
             c.emit("request-path-parameter-renamed", path=rptr, details={**d, "from": old_name}, text=text, **common)
-        if (bvalue.get("deprecated") is True) != (rvalue.get("deprecated") is True):
-            state = "deprecated" if rvalue.get("deprecated") is True else "reactivated"
-            text = f"The {where} parameter `{name}` of {operation} was {state}."
-            c.emit(f"request-parameter-{state}", path=rptr, details=d, text=text, **common)
+        if stability is not None and (found := parameter_lifecycle(c, stability, bvalue, rvalue)) is not None:
+            text = f"The {where} parameter `{name}` of {operation} {_PARAMETER_LIFECYCLE[found[0]]}."
+            c.emit(found[0], path=rptr, details={**d, **found[1]}, text=text, **common)
         if required != (bvalue.get("required") is True):
             became = "required" if required else "optional"
             c.emit(

@@ -125,6 +125,12 @@ RULES: Final[dict[str, Rule]] = {
     "request-parameter-became-optional": _r("INFO"),
     "request-parameter-deprecated": _r("INFO"),
     "request-parameter-reactivated": _r("INFO"),
+    "request-parameter-removed-before-sunset": _r("ERR"),
+    "request-parameter-deprecated-sunset-missing": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-date-too-small": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-parse": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-deleted": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-date-changed-too-small": _r("ERR", "INFO", why="policy"),
     # --- request properties -------------------------------------------------------------------
     "new-required-request-property": _r("ERR"),
     "new-required-request-property-with-default": _r("ERR"),
