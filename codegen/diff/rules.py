@@ -95,6 +95,11 @@ RULES: Final[dict[str, Rule]] = {
     "api-global-security-added": _r("INFO"),
     "api-global-security-scope-added": _r("ERR"),
     "api-global-security-scope-removed": _r("INFO"),
+    # ids from checker/check_api_security_updated.go; not in the rules.go read, so the levels are ours
+    "api-security-anonymous-access-removed": _r("ERR"),
+    "api-security-anonymous-access-added": _r("INFO"),
+    "api-global-security-anonymous-access-removed": _r("ERR"),
+    "api-global-security-anonymous-access-added": _r("INFO"),
     # --- webhooks ---------------------------------------------------------------------------
     "webhook-added": _r("INFO"),
     "webhook-removed": _r("ERR", "INFO", why="webhooks"),

@@ -7,6 +7,8 @@ requirement by its scheme names: a requirement that disappears is
 ``api-security-added``; within a kept requirement, a new scope is
 ``api-security-scope-added`` (the client's token may lack it).  The same rules
 apply to the document's top-level ``security`` as ``api-global-security-*``.
+The empty requirement ``{}`` (anonymous access) has its own
+``*-anonymous-access-removed``/``-added`` rules.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ if TYPE_CHECKING:
     from codegen.diff.compare import Comparer
 
 
+#: An empty requirement (``{}``) lets a caller in without credentials; oasdiff names its rules apart.
+ANONYMOUS = "(anonymous)"
+
+
 def _requirements(value: Any) -> dict[str, tuple[int, dict[str, list[str]]]]:
     found: dict[str, tuple[int, dict[str, list[str]]]] = {}
     for index, requirement in enumerate(value if isinstance(value, list) else []):
         if isinstance(requirement, dict):
             schemes = {str(k): [str(s) for s in v] if isinstance(v, list) else [] for k, v in requirement.items()}
-            found[" + ".join(sorted(schemes)) or "(none)"] = (index, schemes)
+            found[" + ".join(sorted(schemes)) or ANONYMOUS] = (index, schemes)
     return found
 
 
@@ -36,11 +42,12 @@ def compare_security(c: Comparer, bvalue: Any, rvalue: Any, *, operation: str, b
     base, revision = _requirements(bvalue), _requirements(rvalue)
     for key in sorted(base.keys() - revision.keys()):
         text = f"Removed security requirement `{key}` from {where}."
-        c.emit(f"{prefix}-removed", path=pointer(bptr, base[key][0]), text=text, details={"requirement": key}, **none)
+        rule = f"{prefix}-anonymous-access-removed" if key == ANONYMOUS else f"{prefix}-removed"
+        c.emit(rule, path=pointer(bptr, base[key][0]), text=text, details={"requirement": key}, **none)
     for key in sorted(revision.keys() - base.keys()):
         text = f"Added security requirement `{key}` to {where}."
-        path = pointer(rptr, revision[key][0])
-        c.emit(f"{prefix}-added", path=path, text=text, details={"requirement": key}, **none)
+        rule = f"{prefix}-anonymous-access-added" if key == ANONYMOUS else f"{prefix}-added"
+        c.emit(rule, path=pointer(rptr, revision[key][0]), text=text, details={"requirement": key}, **none)
     for key in sorted(base.keys() & revision.keys()):
         (_, bschemes), (index, rschemes) = base[key], revision[key]
         for scheme in sorted(rschemes):
