@@ -176,3 +176,25 @@ def test_default_change_reads_as_json_in_text_details_and_changelog() -> None:
     assert ("false", "true") == (change.detail("from"), change.detail("to"))
     expected = ("Changed", "The server default of `CreateVideoRequest.caption` changed from `false` to `true`")
     assert expected == describe(change)
+
+
+def test_ids_oasdiff_renamed_or_never_had_are_gone() -> None:
+    gone = {
+        "added-required-request-body",
+        "added-optional-request-body",
+        "request-body-pattern-added",
+        "request-body-pattern-changed",
+        "request-parameter-one-of-added",
+        "request-parameter-one-of-removed",
+        "response-body-enum-value-added",
+        "response-body-enum-value-removed",
+        "request-property-max-items-decreased-ours",
+    }
+    assert set() == gone & RULES.keys()
+    assert {"request-body-added-required", "request-body-added-optional"} <= RULES.keys()
+
+
+def test_every_client_level_that_differs_states_why() -> None:
+    from codegen.diff.rules import WHY
+
+    assert [] == [rule_id for rule_id, rule in RULES.items() if rule.client != rule.wire and rule.why not in WHY]
