@@ -226,6 +226,9 @@ class Comparer:
     def _nullable(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         if bv.nullable != rv.nullable:
             kind = "became-nullable" if rv.nullable else "became-not-nullable"
+            if ctx.scope == "parameter" and not (bv.nullable_keyword or rv.nullable_keyword):
+                # oasdiff reports a 3.1 null type (``[x, "null"]`` or a null arm) on a parameter as a type list change
+                kind = "list-of-types-widened" if rv.nullable else "list-of-types-narrowed"
             self.at(ctx, kind, ptr, f"{ctx.where[0].upper()}{ctx.where[1:]} {kind.replace('-', ' ')}.")
 
     def _enum(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:

@@ -205,6 +205,7 @@ class View:
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
+    nullable_keyword: bool = False  # OpenAPI 3.0's ``nullable: true``, as opposed to a 3.1 null type
 
     @property
     def is_object(self) -> bool:
@@ -294,6 +295,7 @@ def view(doc: Doc, node: Node) -> View:
         read_only=value.get("readOnly") is True,
         write_only=value.get("writeOnly") is True,
         deprecated=value.get("deprecated") is True,
+        nullable_keyword=any(part.get("nullable") is True for part, _ in parts),
     )
 
 
