@@ -193,9 +193,11 @@ class Comparer:
                     self.at(ctx, kind, ptr, text, details=details)
         elif bt and rt and bt != rt:
             pair = (old, new)
+            # oasdiff: integer -> number widens a request (generalized) but is a plain change in a response;
+            # number -> integer narrows a response (specialized) but is a plain change in a request.
             kind = (
                 "type-generalized"
-                if pair == ("integer", "number")
+                if pair == ("integer", "number") and request
                 else "type-specialized"
                 if pair == ("number", "integer")
                 else "type-changed"
