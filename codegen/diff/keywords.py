@@ -181,11 +181,26 @@ def _all_of(c: Comparer, ctx: Ctx, bval: dict[str, Any], rval: dict[str, Any], *
     for key in sorted(rkeys.keys() - bkeys.keys()):
         shown = key if key.startswith("#") else f"#{rkeys[key]}"
         text = f"Added `allOf` subschema `{shown}` to {ctx.where}."
-        c.at(ctx, "all-of-added", pointer(rptr, "allOf", rkeys[key]), text, details={"subschema": key})
+        kind = "all-of-added" + _annotation_only(c.rev.deref(Node(rarms[rkeys[key]], rptr)).value)
+        c.at(ctx, kind, pointer(rptr, "allOf", rkeys[key]), text, details={"subschema": key})
     for key in sorted(bkeys.keys() - rkeys.keys()):
         shown = key if key.startswith("#") else f"#{bkeys[key]}"
         text = f"Removed `allOf` subschema `{shown}` from {ctx.where}."
-        c.at(ctx, "all-of-removed", pointer(bptr, "allOf", bkeys[key]), text, details={"subschema": key})
+        kind = "all-of-removed" + _annotation_only(c.base.deref(Node(barms[bkeys[key]], bptr)).value)
+        c.at(ctx, kind, pointer(bptr, "allOf", bkeys[key]), text, details={"subschema": key})
+
+
+# Keywords that describe a schema without constraining it.
+ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
+)
+
+
+def _annotation_only(arm: Any) -> str:
+    """``-annotation-only`` for an ``allOf`` arm that constrains nothing (oasdiff rates those INFO)."""
+    if isinstance(arm, dict) and arm and all(k in ANNOTATIONS or k.startswith("x-") for k in arm):
+        return "-annotation-only"
+    return ""
 
 
 def _discriminator(c: Comparer, ctx: Ctx, bval: dict[str, Any], rval: dict[str, Any], *, bptr: str, rptr: str) -> None:

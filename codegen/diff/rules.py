@@ -408,6 +408,10 @@ def _schema_rules() -> dict[str, Rule]:
     for kind in READ_ONLY_KINDS:
         rules[f"request-read-only-property-{kind}"] = _r("INFO")
     rules["response-write-only-property-enum-value-added"] = _r("INFO")
+    for direction in ("request", "response"):
+        for scope in ("body", "property"):
+            for change in ("added", "removed"):
+                rules[f"{direction}-{scope}-all-of-{change}-annotation-only"] = _r("INFO")
     return rules
 
 
