@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         help="client (default): effect on callers of the generated client; wire: oasdiff's levels",
     )
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    for stage in ("beta", "stable"):
+        diff.add_argument(
+            f"--deprecation-days-{stage}",
+            type=_days,
+            default=0,
+            metavar="DAYS",
+            help=f"days of notice a deprecated {stage} operation's x-sunset must give (default 0, as oasdiff)",
+        )
     diff.add_argument(
         "--fail-on", choices=("ERR", "WARN", "INFO"), help="exit 1 when a change at or above this level exists"
     )
@@ -67,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _days(text: str) -> int:
+    """A whole number of days, 0 or more (argparse names the flag when this raises)."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (0 or more)")
+    return int(text)
+
+
 def _diff(args: argparse.Namespace) -> int:
     from codegen.diff import diff_sources
     from codegen.diff.report import render
@@ -80,7 +95,14 @@ def _diff(args: argparse.Namespace) -> int:
             roots.append((args.src[0], args.src[1]))
         report = diff_surfaces(roots)
     else:
-        report = diff_sources(args.base, args.revision, profile=args.profile, include_docs=args.include_docs)
+        from codegen.diff.lifecycle import Policy
+
+        policy = Policy(
+            deprecation_days_beta=args.deprecation_days_beta, deprecation_days_stable=args.deprecation_days_stable
+        )
+        report = diff_sources(
+            args.base, args.revision, profile=args.profile, include_docs=args.include_docs, policy=policy
+        )
     sys.stdout.write(render(report, args.format))
     failing = args.fail_on and any(at_or_above(change.level, args.fail_on) for change in report.changes)
     return 1 if failing else 0

@@ -44,9 +44,9 @@ def describe(change: Change) -> tuple[str, str]:
         return "Removed", f"Removed {target}"
     if rule.endswith("-property-became-required") or rule.endswith("-property-became-optional"):
         return "Changed", f"{target} is now {rule.rsplit('-', 1)[1]}"
-    if rule.endswith("-of-added"):
+    if rule.endswith(("-one-of-added", "-any-of-added")):
         return "Added", f"Added `{change.detail('class')}` to `{change.detail('target')}`"
-    if rule.endswith("-of-removed"):
+    if rule.endswith(("-one-of-removed", "-any-of-removed")):
         return "Removed", f"Removed variant `{change.detail('variant')}` from {target}"
     if rule in ("api-schema-renamed", "api-schema-extracted", "api-schema-inlined"):
         return "Changed", f"Renamed `{change.detail('from')}` to `{change.detail('to')}`"
@@ -57,7 +57,7 @@ def describe(change: Change) -> tuple[str, str]:
         return "Added", f"Added `{change.operation}`"
     if rule.startswith(("api-path-removed", "api-removed")):
         return "Removed", f"Removed `{change.operation}`"
-    if rule == "endpoint-deprecated":
+    if rule in ("endpoint-deprecated", "endpoint-deprecated-with-sunset"):
         return "Deprecated", f"`{change.operation}` is deprecated"
     return "Changed", change.text.rstrip(".")
 

@@ -73,8 +73,12 @@ def load_document(path: Path) -> Any:
     return parse_yaml(text, source=str(path))
 
 
-def parse_yaml(text: str, *, source: str) -> Any:
-    """Parse YAML as JSON data: safe loader, no aliases, no duplicate keys, only JSON values."""
+def parse_yaml(text: str, *, source: str, dates_as_text: bool = False) -> Any:
+    """Parse YAML as JSON data: safe loader, no aliases, no duplicate keys, only JSON values.
+
+    ``dates_as_text`` keeps an unquoted date (``x-sunset: 2022-08-10``) as the
+    string it spells, as a JSON spec would write it, instead of refusing it.
+    """
     import yaml  # codegen-only dependency; imported late to keep start-up cheap
 
     class StrictLoader(yaml.SafeLoader):
@@ -85,6 +89,10 @@ def parse_yaml(text: str, *, source: str) -> Any:
                 problem = f"aliases (*name) are not allowed (line {mark.line + 1})"
                 raise yaml.composer.ComposerError(None, None, problem, mark)
             return super().compose_node(parent, index)
+
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            # An unquoted date (``x-sunset: 2022-08-10``) is a date to YAML; keep it as the JSON string it spells.
+            return str(self.construct_scalar(node))
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: set[tuple[type, Any]] = set()
@@ -98,6 +106,8 @@ def parse_yaml(text: str, *, source: str) -> Any:
                 seen.add((type(key), key))
             return super().construct_mapping(node, deep=deep)
 
+    if dates_as_text:
+        StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
     try:
         document = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: no tags, no Python objects
     except yaml.YAMLError as exc:

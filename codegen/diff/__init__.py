@@ -16,14 +16,21 @@ from pathlib import Path
 
 from codegen.diff.changes import Change, Report, Side
 from codegen.diff.compare import diff_documents
+from codegen.diff.lifecycle import Policy
 from codegen.diff.rules import Profile
 from codegen.diff.spec import load_side
 
-__all__ = ["Change", "Report", "Side", "diff_documents", "diff_sources"]
+__all__ = ["Change", "Policy", "Report", "Side", "diff_documents", "diff_sources"]
 
 
 def diff_sources(
-    base: str, revision: str, *, profile: Profile = "client", include_docs: bool = False, cwd: Path | None = None
+    base: str,
+    revision: str,
+    *,
+    profile: Profile = "client",
+    include_docs: bool = False,
+    cwd: Path | None = None,
+    policy: Policy | None = None,
 ) -> Report:
     """Read both sides (file, docs page or ``GITREF:PATH``) and compare them.
 
@@ -33,6 +40,7 @@ def diff_sources(
         profile: ``client`` (default) or ``wire``.
         include_docs: also report description, example and ``x-`` extension changes.
         cwd: where relative paths and git references are resolved.
+        policy: days of notice deprecations must give, and today's date (oasdiff's defaults when omitted).
 
     Returns:
         The report.
@@ -47,4 +55,5 @@ def diff_sources(
         include_docs=include_docs,
         base_label=base,
         revision_label=revision,
+        policy=policy,
     )

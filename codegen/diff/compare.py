@@ -9,13 +9,17 @@ order, so the output does not depend on key order in either document.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from codegen.diff.changes import Change, Report, Side, ordered
-from codegen.diff.rules import Direction, Level, Profile, level_of
-from codegen.diff.spec import Doc, Node, View, canonical, pascal, pointer, python_name, view
+from codegen.diff.context import Ctx, _json, _show
+from codegen.diff.fastpath import Clean
+from codegen.diff.keywords import keyword_changes
+from codegen.diff.lifecycle import Policy
+from codegen.diff.properties import compare_properties
+from codegen.diff.rules import RULES, Direction, Level, Profile, level_of
+from codegen.diff.spec import Doc, Node, View, canonical, pascal, pointer, view
 from codegen.diff.unions import arm_keys, pair_leftovers
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -24,45 +28,17 @@ PY_TYPED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
 DOC_KEYS = ("description", "title", "summary", "example", "examples")
 
 
-@dataclass(frozen=True)
-class Ctx:
-    """Where in the API a schema sits, and the class names its inline form would get."""
-
-    operation: str
-    direction: Direction
-    scope: str  # "body", "property" or "parameter"
-    label: str
-    bname: str
-    rname: str
-    owner: str = ""
-    attribute: str = ""
-
-    def rid(self, kind: str) -> str:
-        return f"{self.direction}-{self.scope}-{kind}"
-
-    @property
-    def where(self) -> str:
-        if self.scope == "body":
-            return f"the {self.label}"
-        sdk = f" ({self.owner}.{self.attribute})" if self.owner and self.attribute else ""
-        return f"{self.direction} {self.scope} `{self.label}`{sdk}"
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _show(value: Any) -> str:
-    return f"`{value}`" if isinstance(value, str) else f"`{_json(value)}`"
-
-
 class Comparer:
     """Collects the changes between ``base`` and ``revision`` for one profile."""
 
-    def __init__(self, base: Doc, revision: Doc, *, profile: Profile, include_docs: bool) -> None:
+    def __init__(
+        self, base: Doc, revision: Doc, *, profile: Profile, include_docs: bool, policy: Policy | None = None
+    ) -> None:
         self.base, self.rev = base, revision
         self.profile = profile
         self.include_docs = include_docs
+        self.policy = policy or Policy()
+        self.clean = Clean(base.root, revision.root)
         self.changes: list[Change] = []
         self._seen: set[tuple[str, ...]] = set()
         self._renamed: set[str] = set()
@@ -85,9 +61,13 @@ class Comparer:
         self.changes.append(Change(rule_id, level, direction, operation, path, text, items, owner, attribute))
 
     def at(self, ctx: Ctx, kind: str, path: str, text: str, **kwargs: Any) -> None:
+        """Report ``kind`` at ``ctx``; nothing when oasdiff has no rule for that kind at that scope."""
+        rule_id = ctx.rid(kind)
+        if rule_id not in RULES:
+            return
         owner, attribute = kwargs.pop("owner", ctx.owner), kwargs.pop("attribute", ctx.attribute)
         self.emit(
-            ctx.rid(kind),
+            rule_id,
             direction=ctx.direction,
             operation=ctx.operation,
             path=path,
@@ -105,6 +85,8 @@ class Comparer:
         if key in self._seen:
             return
         self._seen.add(key)
+        if b.nullable == r.nullable and b.component == r.component and self.clean.same(b.value, r.value):
+            return  # the same subtree, referring only to unchanged components: nothing can differ
         bv, rv = view(self.base, b), view(self.rev, r)
         bclass = pascal(b.component) if b.component else ctx.bname
         rclass = pascal(r.component) if r.component else ctx.rname
@@ -121,7 +103,8 @@ class Comparer:
         self._enum(ctx, bv, rv, r.ptr)
         self._default(ctx, bv, rv, r.ptr)
         self._constraints(ctx, bv, rv, r.ptr)
-        self._properties(ctx, bv, rv, bclass, rclass)
+        keyword_changes(self, ctx, b, r)
+        compare_properties(self, ctx, bv, rv, bclass=bclass, rclass=rclass)
         if bv.items is not None and rv.items is not None:
             child = replace(ctx, label=f"{ctx.label}[]" if ctx.scope != "body" else "[]", bname=bclass + "Item")
             self.schema(replace(child, rname=rclass + "Item"), Node(*bv.items), Node(*rv.items))
@@ -201,19 +184,36 @@ class Comparer:
     def _types(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         bt, rt = bv.types, rv.types
         request = ctx.direction == "request"
-        if bt != rt and ((bt and rt) or (request and not bt) or (not request and not rt)):
-            wider = bool(bt) and (not rt or bt <= rt or (bt == {"integer"} and "number" in rt))
-            kind = "type-generalized" if request and wider else "type-changed"
-            old, new = "/".join(sorted(bt)) or "any", "/".join(sorted(rt)) or "any"
-            self.at(
-                ctx,
-                kind,
-                ptr,
-                f"The type of {ctx.where} changed from {old} to {new}.",
-                details={"from": old, "to": new},
+        old, new = "/".join(sorted(bt)) or "any", "/".join(sorted(rt)) or "any"
+        details = {"from": old, "to": new}
+        text = f"The type of {ctx.where} changed from {old} to {new}."
+        if bt and rt and bt != rt and (len(bt) > 1 or len(rt) > 1):
+            for kind, moved in (("list-of-types-widened", rt - bt), ("list-of-types-narrowed", bt - rt)):
+                if moved:
+                    self.at(ctx, kind, ptr, text, details=details)
+        elif bt and rt and bt != rt:
+            pair = (old, new)
+            # oasdiff: integer -> number widens a request (generalized) but is a plain change in a response;
+            # number -> integer narrows a response (specialized) but is a plain change in a request.
+            kind = (
+                "type-generalized"
+                if pair == ("integer", "number") and request
+                else "type-specialized"
+                if pair == ("number", "integer")
+                else "type-changed"
             )
+            if kind == "type-specialized" and ctx.rid(kind) not in RULES:
+                kind = "type-changed"  # oasdiff has no request-side "specialized": narrowing a request is a change
+            self.at(ctx, kind, ptr, text, details=details)
+        elif bt != rt and ((request and not bt) or (not request and not rt)):
+            self.at(ctx, "type-changed", ptr, text, details=details)
         elif bt and bt == rt and bv.format != rv.format:
-            kind = "type-generalized" if request and not rv.format else "type-changed"
+            if not rv.format:
+                kind = "type-generalized"
+            elif not bv.format and not request:
+                kind = "type-specialized"
+            else:
+                kind = "type-changed"
             python_type_changes = bool({bv.format, rv.format} & PY_TYPED_FORMATS)
             old, new = bv.format or "no format", rv.format or "no format"
             self.at(
@@ -222,15 +222,24 @@ class Comparer:
                 ptr,
                 f"The format of {ctx.where} changed from {old} to {new}.",
                 details={"from": old, "to": new},
-                client_level=None if python_type_changes else "INFO",
+                client_level="ERR" if python_type_changes else "INFO",
             )
 
     def _nullable(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         if bv.nullable != rv.nullable:
             kind = "became-nullable" if rv.nullable else "became-not-nullable"
+            if ctx.scope == "parameter" and not (bv.nullable_keyword or rv.nullable_keyword):
+                # oasdiff reports a 3.1 null type (``[x, "null"]`` or a null arm) on a parameter as a type list change
+                kind = "list-of-types-widened" if rv.nullable else "list-of-types-narrowed"
             self.at(ctx, kind, ptr, f"{ctx.where[0].upper()}{ctx.where[1:]} {kind.replace('-', ' ')}.")
 
     def _enum(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
+        if bv.x_enum is not None and rv.x_enum is not None:
+            kept = {canonical(v) for v in rv.x_enum}
+            for value in bv.x_enum:
+                if canonical(value) not in kept:
+                    text = f"Removed x-extensible-enum value {_show(value)} from {ctx.where}."
+                    self.at(ctx, "x-extensible-enum-value-removed", ptr, text, details={"value": _json(value)})
         if bv.enum is None and rv.enum is None:
             return
         if bv.enum is None or rv.enum is None:
@@ -249,14 +258,21 @@ class Comparer:
                 details={"value": _json(new[key])},
                 client_level=open_enum,
             )
+        removed = "enum-value-removed"
         for key in sorted(old.keys() - new.keys()):
-            self.at(
-                ctx,
-                "enum-value-removed",
-                ptr,
-                f"Removed enum value {_show(old[key])} from {ctx.where}.",
-                details={"value": _json(old[key])},
-            )
+            text = f"Removed enum value {_show(old[key])} from {ctx.where}."
+            if ctx.direction == "response" and ctx.scope == "body":
+                details = {"value": _json(old[key])}
+                self.emit(
+                    "response-mediatype-enum-value-removed",
+                    direction="response",
+                    operation=ctx.operation,
+                    path=ptr,
+                    text=text,
+                    details=details,
+                )
+                continue
+            self.at(ctx, removed, ptr, text, details={"value": _json(old[key])})
 
     def _default(self, ctx: Ctx, bv: View, rv: View, ptr: str) -> None:
         if [canonical(v) for v in bv.default] == [canonical(v) for v in rv.default]:
@@ -278,82 +294,6 @@ class Comparer:
         for kind, keyword, old, new in constraint_changes(ctx.direction, bv, rv):
             text = f"{keyword} of {ctx.where} changed from {old} to {new}."
             self.at(ctx, kind, ptr, text[0].upper() + text[1:], details={"from": old, "to": new})
-
-    def _properties(self, ctx: Ctx, bv: View, rv: View, bclass: str, rclass: str) -> None:
-        request = ctx.direction == "request"
-        for name in sorted(bv.properties.keys() | rv.properties.keys()):
-            label = name if ctx.scope == "body" else f"{ctx.label}.{name}"
-            attribute = python_name(name)
-            owner = rclass or bclass
-            shown = f"`{label}`" + (f" ({rclass or bclass}.{attribute})" if rclass or bclass else "")
-            d = {"property": name}
-            if name not in rv.properties:
-                _, ptr = bv.properties[name]
-                if request:
-                    rule = "request-property-removed"
-                elif name in bv.required:
-                    rule = "response-required-property-removed"
-                else:
-                    rule = "response-optional-property-removed"
-                text = f"Removed {ctx.direction} property {shown}."
-                self.emit(
-                    rule,
-                    direction=ctx.direction,
-                    operation=ctx.operation,
-                    path=ptr,
-                    text=text,
-                    details=d,
-                    owner=owner,
-                    attribute=attribute,
-                )
-                continue
-            value, ptr = rv.properties[name]
-            required = name in rv.required
-            if name not in bv.properties:
-                if request and required:
-                    has_default = isinstance(value, dict) and "default" in value
-                    rule = "new-required-request-property" + ("-with-default" if has_default else "")
-                elif request:
-                    rule = "new-optional-request-property"
-                else:
-                    rule = f"response-{'required' if required else 'optional'}-property-added"
-                what = "required" if required else "optional"
-                text = f"Added {what} {ctx.direction} property {shown}."
-                self.emit(
-                    rule,
-                    direction=ctx.direction,
-                    operation=ctx.operation,
-                    path=ptr,
-                    text=text,
-                    details=d,
-                    owner=owner,
-                    attribute=attribute,
-                )
-                continue
-            if required != (name in bv.required):
-                became = "required" if required else "optional"
-                text = f"The {ctx.direction} property {shown} became {became}."
-                self.emit(
-                    f"{ctx.direction}-property-became-{became}",
-                    direction=ctx.direction,
-                    operation=ctx.operation,
-                    path=ptr,
-                    text=text,
-                    details=d,
-                    owner=owner,
-                    attribute=attribute,
-                )
-            child = Ctx(
-                ctx.operation,
-                ctx.direction,
-                "property",
-                label,
-                bclass + pascal(name),
-                rclass + pascal(name),
-                owner=rclass or bclass,
-                attribute=attribute,
-            )
-            self.schema(child, Node(*bv.properties[name]), Node(value, ptr))
 
     def _docs(self, operation: str, b: Node, r: Node) -> None:
         bval = b.value if isinstance(b.value, dict) else {}
@@ -382,6 +322,7 @@ def diff_documents(
     include_docs: bool = False,
     base_label: str = "base",
     revision_label: str = "revision",
+    policy: Policy | None = None,
 ) -> Report:
     """Compare two OpenAPI documents.
 
@@ -392,14 +333,16 @@ def diff_documents(
         include_docs: also report description, example and ``x-`` extension changes.
         base_label: how the report names the base.
         revision_label: how the report names the revision.
+        policy: the deprecation policy (days of notice, today's date); oasdiff's defaults when omitted.
 
     Returns:
         The report, with changes deduplicated and in a deterministic order.
     """
     from codegen.diff.operations import compare_operations
 
-    comparer = Comparer(Doc(base), Doc(revision), profile=profile, include_docs=include_docs)
-    compare_operations(comparer)
+    comparer = Comparer(Doc(base), Doc(revision), profile=profile, include_docs=include_docs, policy=policy)
+    if not comparer.clean.identical:
+        compare_operations(comparer)
     return Report(
         kind="spec",
         base=Side(base_label, comparer.base.version),

@@ -42,6 +42,12 @@ def constraint_changes(direction: str, b: View, r: View) -> Iterator[tuple[str, 
         yield from _response(b, r)
 
 
+def _ex(kind: str, *bounds: Bound) -> str:
+    """oasdiff names a change of an exclusive bound ``exclusive-min-*``/``exclusive-max-*``."""
+    bound = next((b for b in bounds if b is not None), None)
+    return f"exclusive-{kind}" if bound is not None and bound[1] else kind
+
+
 def _request(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
     if b.minimum != r.minimum:
         if b.minimum is None:
@@ -50,7 +56,7 @@ def _request(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
             kind = "min-decreased"
         else:
             kind = "min-increased"
-        yield kind, "minimum", _fmt(b.minimum), _fmt(r.minimum)
+        yield _ex(kind, r.minimum, b.minimum), "minimum", _fmt(b.minimum), _fmt(r.minimum)
     if b.maximum != r.maximum:
         if b.maximum is None:
             kind = "max-set"
@@ -58,7 +64,7 @@ def _request(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
             kind = "max-increased"
         else:
             kind = "max-decreased"
-        yield kind, "maximum", _fmt(b.maximum), _fmt(r.maximum)
+        yield _ex(kind, r.maximum, b.maximum), "maximum", _fmt(b.maximum), _fmt(r.maximum)
     old, new = b.bounds.get("maxLength"), r.bounds.get("maxLength")
     if old != new:
         kind = "max-length-set" if old is None else "max-length-increased" if new is None or new > old else ""
@@ -68,12 +74,8 @@ def _request(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
         yield ("min-length-increased" if new > old else "min-length-decreased"), "minLength", _fmt(old), _fmt(new)
     old, new = b.bounds.get("minItems"), r.bounds.get("minItems")
     if old != new and new is not None:
-        kind = "min-items-set" if old is None else "min-items-increased" if new > old else ""
-        if kind:
-            yield kind, "minItems", _fmt(old), _fmt(new)
-    old, new = b.bounds.get("maxItems"), r.bounds.get("maxItems")
-    if new is not None and (old is None or new < old):
-        yield "max-items-decreased", "maxItems", _fmt(old), _fmt(new)
+        kind = "min-items-set" if old is None else "min-items-increased" if new > old else "min-items-decreased"
+        yield kind, "minItems", _fmt(old), _fmt(new)
     if b.pattern != r.pattern:
         kind = "pattern-added" if not b.pattern else "pattern-removed" if not r.pattern else "pattern-changed"
         yield kind, "pattern", _fmt(b.pattern), _fmt(r.pattern)
@@ -81,9 +83,9 @@ def _request(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
 
 def _response(b: View, r: View) -> Iterator[tuple[str, str, str, str]]:
     if b.maximum is not None and (r.maximum is None or _max_key(r.maximum) > _max_key(b.maximum)):
-        yield "max-increased", "maximum", _fmt(b.maximum), _fmt(r.maximum)
+        yield _ex("max-increased", r.maximum, b.maximum), "maximum", _fmt(b.maximum), _fmt(r.maximum)
     if b.minimum is not None and (r.minimum is None or _min_key(r.minimum) < _min_key(b.minimum)):
-        yield "min-decreased", "minimum", _fmt(b.minimum), _fmt(r.minimum)
+        yield _ex("min-decreased", r.minimum, b.minimum), "minimum", _fmt(b.minimum), _fmt(r.minimum)
     old, new = b.bounds.get("maxLength"), r.bounds.get("maxLength")
     if old is not None and (new is None or new > old):
         yield ("max-length-unset" if new is None else "max-length-increased"), "maxLength", _fmt(old), _fmt(new)

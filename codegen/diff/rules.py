@@ -1,28 +1,23 @@
 """The change kinds the spec diff reports, with their levels under each profile.
 
-Ids are oasdiff's (checker/rules.go on its main branch) wherever oasdiff has a
-rule for the change; ids oasdiff lacks are invented in the same style and are
-marked ``ours`` below.  The ``wire`` level is oasdiff's default level; the
-``client`` level rates the effect on code that calls the generated client:
+Ids and ``wire`` levels are oasdiff's (``checker/rules.go`` on its main branch,
+read in December 2026); ids oasdiff lacks are invented in the same style and
+marked ``ours``.  The ``client`` level rates the effect on code that calls the
+generated client; where it differs from the wire level the rule carries the
+reason (``Rule.why``), one of ``WHY`` below.
 
-* a removed request property or parameter removes an ``__init__`` argument, so
-  every caller passing it gets a TypeError;
-* a removed response property removes an attribute callers read;
-* an operationId or first-tag change renames or moves the endpoint module;
-* a component rename, or an inline <-> ``$ref`` refactor that changes the
-  derived name, renames a generated class;
-* a new value in a closed response enum, or a new response union variant, makes
-  the generated ``from_dict`` raise on a response it used to parse;
-* a changed request default silently changes what an omitted field means.
-
-Response range constraints are not checked by the generated models, so the
-client profile rates their loosening INFO where oasdiff says ERR.
+Schema rules are spelled ``{direction}-{scope}-{kind}`` as oasdiff spells them;
+the scopes are ``body``, ``property``, ``parameter`` (a parameter's own schema)
+and ``parameter-property`` (a property inside an object-valued parameter).  A
+kind exists only at the scopes oasdiff defines it for: where oasdiff has no
+rule (``request-body-pattern-*``, ``response-body-enum-value-added``...), the
+diff reports nothing, as oasdiff does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 Level = Literal["ERR", "WARN", "INFO"]
 Profile = Literal["client", "wire"]
@@ -32,156 +27,391 @@ LEVELS: Final[tuple[Level, ...]] = ("ERR", "WARN", "INFO")
 PROFILES: Final[tuple[Profile, ...]] = ("client", "wire")
 RANK: Final[dict[str, int]] = {"ERR": 0, "WARN": 1, "INFO": 2}
 
+#: Why the client profile rates a rule differently from oasdiff.
+WHY: Final[dict[str, str]] = {
+    "argument": "the generated method or model loses an argument, so every caller passing it gets a TypeError",
+    "attribute": "the generated model loses an attribute that callers read",
+    "module": "the generated endpoint function is renamed or moves to another module",
+    "class": "a generated class is renamed or removed, so imports of it break",
+    "closed": "the generated model is a closed Literal/enum, so its from_dict raises on a value it did not list",
+    "default": "an omitted field silently means something else",
+    "unchecked": "the generated models do not check this constraint on responses, so nothing breaks in Python",
+    "status": "the generated client parses only the statuses it was generated for; a new success status is unparsed",
+    "tag": "a request that sends the removed discriminator tag is refused; the generated union loses that arm",
+    "headers": "the generated client does not model headers; they are read from response.headers by name",
+    "webhooks": "openapi-python-client generates nothing for webhooks",
+    "write-only": "the client never received a write-only property in a response",
+    "policy": "a breach of the deprecation policy, which generated code does not feel until the endpoint goes",
+}
+
 
 @dataclass(frozen=True)
 class Rule:
-    """One change kind: its level under each profile and whether oasdiff defines it."""
+    """One change kind: its level under each profile, whether oasdiff defines it, and why the client differs."""
 
     wire: Level
     client: Level
     ours: bool = False
+    why: str = ""
 
 
-def _r(wire: Level, client: Level | None = None, *, ours: bool = False) -> Rule:
-    return Rule(wire=wire, client=wire if client is None else client, ours=ours)
+def _r(wire: str, client: str | None = None, *, ours: bool = False, why: str = "") -> Rule:
+    if client is not None and client != wire and why not in WHY:
+        raise AssertionError(f"client level {client} differs from {wire} without a reason")
+    return Rule(wire=cast(Level, wire), client=cast(Level, client or wire), ours=ours, why=why)
 
 
 RULES: Final[dict[str, Rule]] = {
-    # --- paths and operations -------------------------------------------------
+    # --- paths and operations -------------------------------------------------------------
     "endpoint-added": _r("INFO"),
     "endpoint-deprecated": _r("INFO"),
+    "endpoint-deprecated-with-sunset": _r("INFO"),
     "endpoint-reactivated": _r("INFO"),
     "api-path-removed-without-deprecation": _r("ERR"),
-    "api-path-removed-with-deprecation": _r("INFO", "ERR"),
+    "api-path-removed-with-deprecation": _r("INFO", "ERR", why="module"),
+    "api-path-removed-before-sunset": _r("ERR"),
+    "api-path-sunset-parse": _r("ERR", "INFO", why="policy"),
     "api-removed-without-deprecation": _r("ERR"),
-    "api-removed-with-deprecation": _r("INFO", "ERR"),
-    "api-operation-id-removed": _r("INFO", "ERR"),
-    "api-operation-id-added": _r("INFO", "ERR"),
-    "api-tag-removed": _r("INFO", "ERR"),
+    "api-removed-with-deprecation": _r("INFO", "ERR", why="module"),
+    "api-removed-before-sunset": _r("ERR"),
+    "api-deprecated-sunset-parse": _r("ERR", "INFO", why="policy"),
+    "api-deprecated-sunset-missing": _r("ERR", "INFO", why="policy"),
+    "api-sunset-date-too-small": _r("ERR", "INFO", why="policy"),
+    "api-invalid-stability-level": _r("ERR", "INFO", why="policy"),
+    "sunset-deleted": _r("ERR", "INFO", why="policy"),
+    "api-sunset-date-changed-too-small": _r("ERR", "INFO", why="policy"),
+    "api-stability-decreased": _r("ERR", "INFO", why="policy"),
+    "api-stability-increased": _r("INFO"),
+    "api-operation-id-removed": _r("INFO", "ERR", why="module"),
+    "api-operation-id-added": _r("INFO", "ERR", why="module"),
+    "api-tag-removed": _r("INFO", "ERR", why="module"),
     "api-tag-added": _r("INFO"),
-    # --- components -------------------------------------------------------------
-    "api-schema-removed": _r("INFO", "ERR"),
-    "api-schema-renamed": _r("INFO", "ERR", ours=True),
-    "api-schema-extracted": _r("INFO", "ERR", ours=True),
-    "api-schema-inlined": _r("INFO", "ERR", ours=True),
-    # --- request body -------------------------------------------------------------
-    "added-required-request-body": _r("ERR"),
-    "added-optional-request-body": _r("INFO"),
+    # --- security -------------------------------------------------------------------------
+    "api-security-removed": _r("ERR"),
+    "api-security-added": _r("INFO"),
+    "api-security-scope-added": _r("ERR"),
+    "api-security-scope-removed": _r("INFO"),
+    "api-global-security-removed": _r("ERR"),
+    "api-global-security-added": _r("INFO"),
+    "api-global-security-scope-added": _r("ERR"),
+    "api-global-security-scope-removed": _r("INFO"),
+    # ids from checker/check_api_security_updated.go; not in the rules.go read, so the levels are ours
+    "api-security-anonymous-access-removed": _r("ERR"),
+    "api-security-anonymous-access-added": _r("INFO"),
+    "api-global-security-anonymous-access-removed": _r("ERR"),
+    "api-global-security-anonymous-access-added": _r("INFO"),
+    # --- webhooks ---------------------------------------------------------------------------
+    "webhook-added": _r("INFO"),
+    "webhook-removed": _r("ERR", "INFO", why="webhooks"),
+    # --- components ---------------------------------------------------------------------------
+    "api-schema-removed": _r("INFO", "ERR", why="class"),
+    "api-schema-renamed": _r("INFO", "ERR", ours=True, why="class"),
+    "api-schema-extracted": _r("INFO", "ERR", ours=True, why="class"),
+    "api-schema-inlined": _r("INFO", "ERR", ours=True, why="class"),
+    # --- request body -----------------------------------------------------------------------
+    "request-body-added-required": _r("ERR"),
+    "request-body-added-optional": _r("INFO"),
     "request-body-removed": _r("ERR"),
     "request-body-became-required": _r("ERR"),
     "request-body-became-optional": _r("INFO"),
     "request-body-media-type-added": _r("INFO"),
     "request-body-media-type-removed": _r("ERR"),
+    "request-body-media-type-schema-added": _r("ERR"),
+    "request-body-media-type-schema-removed": _r("INFO"),
     "request-body-wrapped-in-one-of": _r("ERR"),
-    # --- request parameters ---------------------------------------------------------
+    # --- request parameters -------------------------------------------------------------------
     "new-required-request-parameter": _r("ERR"),
     "new-optional-request-parameter": _r("INFO"),
-    "request-parameter-removed": _r("WARN", "ERR"),
+    "new-request-path-parameter": _r("ERR"),
+    "request-parameter-removed": _r("WARN", "ERR", why="argument"),
+    "request-parameter-removed-with-deprecation": _r("INFO", "ERR", why="argument"),
+    "request-path-parameter-renamed": _r("INFO", "ERR", ours=True, why="argument"),  # client profile only
     "request-parameter-became-required": _r("ERR"),
     "request-parameter-became-optional": _r("INFO"),
-    # --- request properties -----------------------------------------------------------
+    "request-parameter-deprecated": _r("INFO"),
+    "request-parameter-reactivated": _r("INFO"),
+    "request-parameter-removed-before-sunset": _r("ERR"),
+    "request-parameter-deprecated-sunset-missing": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-date-too-small": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-parse": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-deleted": _r("ERR", "INFO", why="policy"),
+    "request-parameter-sunset-date-changed-too-small": _r("ERR", "INFO", why="policy"),
+    # --- request properties -------------------------------------------------------------------
     "new-required-request-property": _r("ERR"),
     "new-required-request-property-with-default": _r("ERR"),
     "new-optional-request-property": _r("INFO"),
-    "request-property-removed": _r("WARN", "ERR"),
+    "request-property-removed": _r("WARN", "ERR", why="argument"),
     "request-property-became-required": _r("ERR"),
+    "request-property-became-required-with-default": _r("ERR"),
     "request-property-became-optional": _r("INFO"),
-    # --- responses ---------------------------------------------------------------------
-    "response-success-status-added": _r("INFO", "WARN"),
+    # --- responses ----------------------------------------------------------------------------
+    "response-success-status-added": _r("INFO", "WARN", why="status"),
     "response-success-status-removed": _r("ERR"),
     "response-non-success-status-added": _r("INFO"),
     "response-non-success-status-removed": _r("INFO"),
     "response-media-type-added": _r("INFO"),
     "response-media-type-removed": _r("ERR"),
+    "response-body-media-type-schema-added": _r("INFO"),
+    "response-body-media-type-schema-removed": _r("ERR"),
     "response-body-wrapped-in-one-of": _r("ERR"),
     "response-required-property-added": _r("INFO"),
     "response-optional-property-added": _r("INFO"),
+    "response-required-write-only-property-added": _r("INFO"),
+    "response-optional-write-only-property-added": _r("INFO"),
     "response-required-property-removed": _r("ERR"),
-    "response-optional-property-removed": _r("WARN", "ERR"),
+    "response-optional-property-removed": _r("INFO", "ERR", why="attribute"),
+    "response-required-write-only-property-removed": _r("INFO"),
+    "response-optional-write-only-property-removed": _r("INFO"),
     "response-property-became-optional": _r("ERR"),
+    "response-write-only-property-became-optional": _r("INFO"),
     "response-property-became-required": _r("INFO"),
-    # --- documentation (only with --include-docs) -------------------------------------
+    "response-write-only-property-became-required": _r("INFO"),
+    "response-mediatype-enum-value-removed": _r("INFO"),
+    # --- response headers -----------------------------------------------------------------------
+    "response-header-added": _r("INFO"),
+    "required-response-header-removed": _r("ERR", "INFO", why="headers"),
+    "optional-response-header-removed": _r("WARN", "INFO", why="headers"),
+    "response-header-became-optional": _r("ERR", "INFO", why="headers"),
+    "response-header-type-changed": _r("ERR", "INFO", why="headers"),
+    "response-header-type-generalized": _r("ERR", "INFO", why="headers"),
+    "response-header-type-specialized": _r("INFO"),
+    "response-header-became-nullable": _r("ERR", "INFO", why="headers"),
+    "response-header-became-not-nullable": _r("INFO"),
+    # --- documentation (only with --include-docs) -------------------------------------------------
     "api-documentation-changed": _r("INFO", ours=True),
 }
 
+# Property deprecation, judged like an operation's (the stable policy applies).
+for _direction in ("request", "response"):
+    RULES[f"{_direction}-property-deprecated"] = _r("INFO")
+    RULES[f"{_direction}-property-deprecated-with-sunset"] = _r("INFO")
+    RULES[f"{_direction}-property-reactivated"] = _r("INFO")
+    for _breach in ("deprecated-sunset-missing", "deprecated-sunset-invalid", "sunset-date-too-small"):
+        RULES[f"{_direction}-property-{_breach}"] = _r("ERR", "INFO", why="policy")
+
+# readOnly / writeOnly flips: INFO everywhere except a required response property that stops being write-only.
+for _which in ("optional", "required"):
+    for _flag in ("write-only", "not-write-only", "read-only", "not-read-only"):
+        RULES[f"request-{_which}-property-became-{_flag}"] = _r("INFO")
+        RULES[f"response-{_which}-property-became-{_flag}"] = _r("INFO")
+RULES["response-required-property-became-not-write-only"] = _r("WARN")
+
+# Schema kinds: (kind, wire level, client level or "", scopes).  Scopes: b=body, p=property,
+# a=parameter (its own schema), q=parameter-property.  Request first, then response.
+_REQUEST_KINDS = """
+type-changed                      ERR  -     bpa
+type-changed                      WARN -     q
+type-generalized                  INFO -     bpaq
+type-specialized                  ERR  -     q
+list-of-types-widened             INFO -     bpaq
+list-of-types-narrowed            ERR  -     bpaq
+became-nullable                   INFO -     bpaq
+became-not-nullable               ERR  -     bpaq
+became-enum                       ERR  -     bpa
+became-not-enum                   INFO -     ba
+enum-value-added                  INFO -     paq
+enum-value-removed                ERR  -     bpaq
+x-extensible-enum-value-removed   ERR  -     pa
+default-value-added               INFO -     bpa
+default-value-removed             INFO WARN  bpa   default
+default-value-changed             INFO WARN  bpa   default
+const-added                       ERR  -     bp
+const-removed                     INFO -     bp
+const-changed                     ERR  -     bp
+max-decreased                     ERR  -     bpa
+max-increased                     INFO -     bpa
+max-set                           ERR  -     bpa
+exclusive-max-decreased           ERR  -     bpa
+exclusive-max-increased           INFO -     bpa
+exclusive-max-set                 ERR  -     bpa
+min-increased                     ERR  -     bpa
+min-decreased                     INFO -     bpa
+min-set                           ERR  -     bpa
+exclusive-min-increased           ERR  -     bpa
+exclusive-min-decreased           INFO -     bpa
+exclusive-min-set                 ERR  -     bpa
+max-length-decreased              ERR  -     bpa
+max-length-increased              INFO -     bpa
+max-length-set                    ERR  -     bpa
+min-length-increased              ERR  -     bpa
+min-length-decreased              INFO -     bpa
+min-items-increased               ERR  -     bpa
+min-items-decreased               INFO -     a
+min-items-set                     ERR  -     bpa
+max-items-decreased               ERR  -     bpa
+max-items-increased               INFO -     bpa
+max-items-set                     ERR  -     bp
+max-properties-decreased          ERR  -     bp
+max-properties-increased          INFO -     bp
+max-properties-set                ERR  -     bp
+min-properties-increased          ERR  -     bp
+unique-items-set                  ERR  -     bp
+unique-items-unset                INFO -     bp
+multiple-of-set                   ERR  -     bp
+multiple-of-unset                 INFO -     bp
+multiple-of-changed               ERR  -     bp
+multiple-of-generalized           INFO -     bp
+pattern-added                     ERR  -     pa
+pattern-changed                   WARN -     pa
+pattern-generalized               INFO -     pa
+pattern-removed                   INFO -     pa
+one-of-added                      INFO -     bp
+one-of-removed                    ERR  -     bp
+any-of-added                      INFO -     bp
+any-of-removed                    ERR  -     bp
+all-of-added                      ERR  -     bp
+all-of-removed                    INFO -     bp
+discriminator-added               INFO -     bp
+discriminator-removed             INFO -     bp
+discriminator-property-name-changed INFO ERR bp    tag
+discriminator-mapping-added       INFO -     bp
+discriminator-mapping-deleted     INFO ERR   bp    tag
+discriminator-mapping-changed     INFO -     bp
+contains-added                    ERR  -     bp
+contains-removed                  INFO -     bp
+min-contains-increased            ERR  -     bp
+min-contains-decreased            INFO -     bp
+max-contains-increased            INFO -     bp
+max-contains-decreased            ERR  -     bp
+if-added                          ERR  -     bp
+if-removed                        INFO -     bp
+then-added                        ERR  -     bp
+then-removed                      INFO -     bp
+else-added                        ERR  -     bp
+else-removed                      INFO -     bp
+dependent-required-added          ERR  -     bp
+dependent-required-removed        INFO -     bp
+dependent-required-changed        ERR  -     bp
+dependent-schema-added            ERR  -     bp
+dependent-schema-removed          INFO -     bp
+pattern-property-added            ERR  -     bp
+pattern-property-removed          INFO -     bp
+property-names-added              ERR  -     bp
+property-names-removed            INFO -     bp
+unevaluated-items-added           ERR  -     bp
+unevaluated-items-removed         INFO -     bp
+unevaluated-properties-added      ERR  -     bp
+unevaluated-properties-removed    INFO -     bp
+prefix-items-added                INFO -     bp
+prefix-items-removed              ERR  -     bp
+content-schema-added              ERR  -     bp
+content-schema-removed            INFO -     bp
+content-media-type-changed        ERR  -     bp
+content-encoding-changed          ERR  -     bp
+"""
+
+_RESPONSE_KINDS = """
+type-changed                      ERR  -     bp
+type-generalized                  ERR  -     bp
+type-specialized                  INFO -     bp
+list-of-types-widened             ERR  -     bp
+list-of-types-narrowed            INFO -     bp
+became-nullable                   ERR  -     bp
+became-not-nullable               INFO -     bp
+enum-value-added                  WARN ERR   p     closed
+enum-value-removed                INFO -     p
+default-value-added               INFO -     bp
+default-value-removed             INFO -     bp
+default-value-changed             INFO -     bp
+const-added                       INFO -     bp
+const-removed                     ERR  -     bp
+const-changed                     ERR  -     bp
+max-increased                     ERR  INFO  bp    unchecked
+exclusive-max-increased           ERR  INFO  bp    unchecked
+min-decreased                     ERR  INFO  bp    unchecked
+exclusive-min-decreased           ERR  INFO  bp    unchecked
+max-length-increased              ERR  INFO  bp    unchecked
+max-length-unset                  ERR  INFO  bp    unchecked
+min-length-decreased              ERR  INFO  bp    unchecked
+min-items-decreased               ERR  INFO  bp    unchecked
+min-items-unset                   ERR  INFO  bp    unchecked
+max-items-increased               ERR  INFO  bp    unchecked
+max-properties-increased          ERR  INFO  bp    unchecked
+min-properties-decreased          ERR  INFO  bp    unchecked
+unique-items-unset                ERR  INFO  bp    unchecked
+multiple-of-unset                 ERR  INFO  bp    unchecked
+multiple-of-changed               ERR  INFO  bp    unchecked
+multiple-of-specialized           INFO -     bp
+pattern-added                     INFO -     p
+pattern-changed                   WARN INFO  p     unchecked
+pattern-removed                   ERR  INFO  p     unchecked
+one-of-added                      ERR  -     bp
+one-of-removed                    INFO -     bp
+any-of-added                      ERR  -     bp
+any-of-removed                    INFO -     bp
+all-of-added                      INFO -     bp
+all-of-removed                    ERR  -     bp
+discriminator-added               INFO -     bp
+discriminator-removed             INFO -     bp
+discriminator-property-name-changed INFO ERR bp    closed
+discriminator-mapping-added       INFO ERR   bp    closed
+discriminator-mapping-deleted     INFO -     bp
+discriminator-mapping-changed     INFO -     bp
+contains-added                    INFO -     bp
+contains-removed                  ERR  INFO  bp    unchecked
+min-contains-increased            INFO -     bp
+min-contains-decreased            ERR  INFO  bp    unchecked
+max-contains-increased            ERR  INFO  bp    unchecked
+max-contains-decreased            INFO -     bp
+if-added                          INFO -     bp
+if-removed                        ERR  INFO  bp    unchecked
+then-added                        INFO -     bp
+then-removed                      ERR  INFO  bp    unchecked
+else-added                        INFO -     bp
+else-removed                      ERR  INFO  bp    unchecked
+dependent-required-added          INFO -     bp
+dependent-required-removed        ERR  INFO  bp    unchecked
+dependent-required-changed        ERR  INFO  bp    unchecked
+dependent-schema-added            INFO -     bp
+dependent-schema-removed          ERR  INFO  bp    unchecked
+pattern-property-added            INFO -     bp
+pattern-property-removed          ERR  INFO  bp    unchecked
+property-names-added              INFO -     bp
+property-names-removed            ERR  INFO  bp    unchecked
+unevaluated-items-added           INFO -     bp
+unevaluated-items-removed         ERR  INFO  bp    unchecked
+unevaluated-properties-added      INFO -     bp
+unevaluated-properties-removed    ERR  INFO  bp    unchecked
+prefix-items-added                ERR  INFO  bp    unchecked
+prefix-items-removed              INFO -     bp
+content-schema-added              INFO -     bp
+content-schema-removed            ERR  INFO  bp    unchecked
+content-media-type-changed        ERR  -     bp
+content-encoding-changed          ERR  -     bp
+"""
+
+SCOPES: Final[dict[str, str]] = {"b": "body", "p": "property", "a": "parameter", "q": "parameter-property"}
+
+# oasdiff's request rules for a readOnly property: the client never sends it, so tightening is INFO.
+READ_ONLY_KINDS: Final = frozenset(
+    {
+        "enum-value-removed",
+        "max-decreased",
+        "exclusive-max-decreased",
+        "max-length-decreased",
+        "min-increased",
+        "exclusive-min-increased",
+        "max-items-decreased",
+        "max-properties-decreased",
+    }
+)
+
 
 def _schema_rules() -> dict[str, Rule]:
-    """Rules checked on every schema, for body, property and parameter scopes.
-
-    oasdiff spells them ``{direction}-{scope}-{kind}``; the levels for one kind
-    are the same across scopes except where oasdiff says otherwise (defaults).
-    """
-    request: dict[str, Rule] = {
-        "type-changed": _r("ERR"),
-        "type-generalized": _r("INFO"),
-        "became-nullable": _r("INFO"),
-        "became-not-nullable": _r("ERR"),
-        "enum-value-added": _r("INFO"),
-        "enum-value-removed": _r("ERR"),
-        "became-enum": _r("ERR"),
-        "became-not-enum": _r("INFO", ours=True),
-        "default-value-added": _r("INFO"),
-        "default-value-removed": _r("INFO", "WARN"),
-        "default-value-changed": _r("INFO", "WARN"),
-        "max-decreased": _r("ERR"),
-        "max-increased": _r("INFO"),
-        "max-set": _r("WARN"),
-        "min-increased": _r("ERR"),
-        "min-decreased": _r("INFO"),
-        "min-set": _r("WARN"),
-        "max-length-decreased": _r("ERR"),
-        "max-length-increased": _r("INFO"),
-        "max-length-set": _r("WARN"),
-        "min-length-increased": _r("ERR"),
-        "min-length-decreased": _r("INFO"),
-        "min-items-increased": _r("ERR"),
-        "min-items-set": _r("WARN"),
-        "max-items-decreased": _r("ERR", ours=True),
-        "pattern-added": _r("ERR"),
-        "pattern-changed": _r("WARN"),
-        "pattern-removed": _r("INFO"),
-        "one-of-added": _r("INFO"),
-        "one-of-removed": _r("ERR"),
-        "any-of-added": _r("INFO"),
-        "any-of-removed": _r("ERR"),
-    }
-    response: dict[str, Rule] = {
-        "type-changed": _r("ERR"),
-        "type-generalized": _r("ERR"),
-        "became-nullable": _r("ERR"),
-        "became-not-nullable": _r("INFO"),
-        "enum-value-added": _r("WARN", "ERR"),
-        "enum-value-removed": _r("INFO"),
-        "became-enum": _r("INFO", ours=True),
-        "became-not-enum": _r("INFO", "ERR", ours=True),
-        "default-value-added": _r("INFO"),
-        "default-value-removed": _r("INFO"),
-        "default-value-changed": _r("INFO"),
-        "max-increased": _r("ERR", "INFO"),
-        "min-decreased": _r("ERR", "INFO"),
-        "max-length-increased": _r("ERR", "INFO"),
-        "max-length-unset": _r("ERR", "INFO"),
-        "min-length-decreased": _r("ERR", "INFO"),
-        "min-items-decreased": _r("ERR", "INFO"),
-        "min-items-unset": _r("ERR", "INFO"),
-        "pattern-added": _r("INFO"),
-        "pattern-changed": _r("INFO"),
-        "pattern-removed": _r("INFO"),
-        "one-of-added": _r("ERR"),
-        "one-of-removed": _r("INFO"),
-        "any-of-added": _r("INFO", "ERR"),
-        "any-of-removed": _r("INFO"),
-    }
     rules: dict[str, Rule] = {}
-    for kind, rule in request.items():
-        for scope in ("body", "property", "parameter"):
-            rules[f"request-{scope}-{kind}"] = rule
-    # oasdiff rates every request *parameter* default change ERR (a changed default is a changed request).
-    for kind in ("default-value-added", "default-value-removed", "default-value-changed"):
-        rules[f"request-parameter-{kind}"] = _r("ERR", "WARN")
-    for kind, rule in response.items():
+    for direction, table in (("request", _REQUEST_KINDS), ("response", _RESPONSE_KINDS)):
+        for line in table.strip().splitlines():
+            kind, wire, client, scopes, *why = line.split()
+            for letter in scopes:
+                rule = _r(wire, None if client == "-" else client, why=why[0] if why else "")
+                rules[f"{direction}-{SCOPES[letter]}-{kind}"] = rule
+    for kind in READ_ONLY_KINDS:
+        rules[f"request-read-only-property-{kind}"] = _r("INFO")
+    rules["response-write-only-property-enum-value-added"] = _r("INFO")
+    for direction in ("request", "response"):
         for scope in ("body", "property"):
-            rules[f"response-{scope}-{kind}"] = rule
+            for change in ("added", "removed"):
+                rules[f"{direction}-{scope}-all-of-{change}-annotation-only"] = _r("INFO")
     return rules
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from codegen.documents import parse_json, parse_yaml
+from codegen.documents import parse_json, parse_yaml, read_text
 from codegen.errors import CodegenError
 from codegen.extract import check_openapi3, definition_from_page, read_definition
 
@@ -31,6 +31,8 @@ MAX_REF_HOPS = 32
 
 def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     """Read one side: a file path, or ``GITREF:PATH`` when no such file exists.
+
+    In YAML, an unquoted date (``x-sunset: 2022-08-10``) reads as the date string it spells.
 
     Args:
         spec: a path to a JSON/YAML spec or a docs page, or ``GITREF:PATH``.
@@ -48,6 +50,10 @@ def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     if path.exists() or match is None:
         if not path.exists():
             raise CodegenError(f"{spec}: no such file (and not GITREF:PATH)")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            document = parse_yaml(read_text(path), source=str(path), dates_as_text=True)
+            check_openapi3(document, source=str(path))
+            return document  # type: ignore[no-any-return]
         return read_definition(path)
     ref, inner = match.group("ref"), match.group("path")
     result = subprocess.run(["git", "show", f"{ref}:{inner}"], cwd=where, capture_output=True, text=True, check=False)
@@ -58,7 +64,7 @@ def load_side(spec: str, *, cwd: Path | None = None) -> dict[str, Any]:
     if suffix == ".json":
         document = parse_json(result.stdout, source=spec)
     elif suffix in (".yaml", ".yml"):
-        document = parse_yaml(result.stdout, source=spec)
+        document = parse_yaml(result.stdout, source=spec, dates_as_text=True)
     else:
         return definition_from_page(result.stdout, source=spec)
     check_openapi3(document, source=spec)
@@ -194,6 +200,12 @@ class View:
     union: str  # "oneOf", "anyOf" or ""
     arms: tuple[tuple[Any, str], ...]
     discriminator: str
+    const: tuple[Any, ...] = ()  # () when absent, (value,) when present
+    x_enum: tuple[Any, ...] | None = None  # the values of ``x-extensible-enum``, when it is a list
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+    nullable_keyword: bool = False  # OpenAPI 3.0's ``nullable: true``, as opposed to a 3.1 null type
 
     @property
     def is_object(self) -> bool:
@@ -202,9 +214,12 @@ class View:
     @property
     def makes_class(self) -> bool:
         """Whether the generator turns this schema into a named class or Literal alias."""
-        return bool(self.properties) or (self.enum is not None and len(self.enum) > 0 and not self.is_const)
+        return bool(self.properties) or (self.enum is not None and len(self.enum) > 0)
 
-    is_const: bool = False
+    @property
+    def values(self) -> tuple[Any, ...] | None:
+        """The values the schema allows when it lists them (``enum``, else ``const``)."""
+        return self.enum if self.enum is not None else self.const or None
 
 
 def _bound(value: dict[str, Any], plain: str, exclusive: str) -> tuple[float, bool] | None:
@@ -242,12 +257,10 @@ def view(doc: Doc, node: Node) -> View:
         if isinstance(part.get("required"), list):
             required.update(str(r) for r in part["required"])
     enum: tuple[Any, ...] | None = None
-    is_const = "const" in value
-    if is_const:
-        enum = (value["const"],)
-    elif isinstance(value.get("enum"), list):
+    if isinstance(value.get("enum"), list):
         nullable = nullable or None in value["enum"]
         enum = tuple(v for v in value["enum"] if v is not None)
+    x_enum = value.get("x-extensible-enum")
     if properties and not types:
         types.add("object")
     if "items" in value and not types:
@@ -277,7 +290,12 @@ def view(doc: Doc, node: Node) -> View:
         union=union if arms else "",
         arms=arms,
         discriminator=str(disc.get("propertyName", "")) if isinstance(disc, dict) else "",
-        is_const=is_const,
+        const=(value["const"],) if "const" in value else (),
+        x_enum=tuple(x_enum) if isinstance(x_enum, list) else None,
+        read_only=value.get("readOnly") is True,
+        write_only=value.get("writeOnly") is True,
+        deprecated=value.get("deprecated") is True,
+        nullable_keyword=any(part.get("nullable") is True for part, _ in parts),
     )
 
 

@@ -15,7 +15,7 @@ def arm_keys(doc: Doc, v: View, cls: str) -> Arms:
         arm = view(doc, node)
         tag_name = v.discriminator or "type"
         tag_schema = arm.properties.get(tag_name)
-        tag = view(doc, doc.deref(Node(*tag_schema))).enum if tag_schema else None
+        tag = view(doc, doc.deref(Node(*tag_schema))).values if tag_schema else None
         if tag is not None and len(tag) == 1:
             key = f"{tag_name}={tag[0]}"
         elif node.component:

@@ -1,15 +1,22 @@
-"""One fixture pair per change kind: the id and level under both profiles, and nothing else."""
+"""One fixture pair per change kind: the id and level under both profiles, and nothing else.
+
+Fixtures that carry an ``expect`` list state each change's id, its level under
+both profiles (``null``: not reported under that profile) and its location;
+``today`` fixes the date the deprecation rules measure notice from, and
+``policy`` the days of notice they require (oasdiff's 0 and 0 when absent).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from codegen.diff import diff_documents
-from codegen.diff.rules import Profile
+from codegen.diff import Policy, diff_documents
+from codegen.diff.rules import RULES, Profile
 
 FIXTURES = Path(__file__).parent / "diff_fixtures"
 
@@ -24,7 +31,7 @@ CASES: dict[str, set[tuple[str, str, str]]] = {
     "request-property-type-changed": {("request-property-type-changed", "ERR", "ERR")},
     "request-property-default-value-changed": {("request-property-default-value-changed", "INFO", "WARN")},
     "request-body-became-required": {("request-body-became-required", "ERR", "ERR")},
-    "response-optional-property-removed": {("response-optional-property-removed", "WARN", "ERR")},
+    "response-optional-property-removed": {("response-optional-property-removed", "INFO", "ERR")},
     "response-required-property-removed": {("response-required-property-removed", "ERR", "ERR")},
     "response-property-enum-value-added": {("response-property-enum-value-added", "WARN", "ERR")},
     "response-property-became-nullable": {("response-property-became-nullable", "ERR", "ERR")},
@@ -44,10 +51,37 @@ def load_pair(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return pair["base"], pair["revision"]
 
 
+def _fixture(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+STATED = sorted(path.stem for path in FIXTURES.glob("*.yaml") if "expect" in _fixture(path))
+
+
 def test_every_fixture_has_a_case() -> None:
     expected = sorted(CASES)
-    actual = sorted(path.stem for path in FIXTURES.glob("*.yaml"))
+    actual = sorted(path.stem for path in FIXTURES.glob("*.yaml") if path.stem not in STATED)
     assert expected == actual
+
+
+@pytest.mark.parametrize("name", STATED)
+def test_fixture_ids_levels_and_locations(name: str) -> None:
+    fixture = _fixture(FIXTURES / f"{name}.yaml")
+    today = fixture.get("today", dt.date(2026, 1, 1))
+    policy = Policy(today=today, **fixture.get("policy", {}))
+    for profile in ("wire", "client"):
+        report = diff_documents(fixture["base"], fixture["revision"], profile=profile, policy=policy)
+        expected = sorted(
+            (entry["id"], entry[profile], entry["path"]) for entry in fixture["expect"] if entry[profile] is not None
+        )
+        assert expected == sorted((c.id, c.level, c.path) for c in report.changes), profile
+
+
+@pytest.mark.parametrize("name", STATED)
+def test_fixture_levels_are_the_registry_levels(name: str) -> None:
+    for entry in _fixture(FIXTURES / f"{name}.yaml")["expect"]:
+        rule = RULES[entry["id"]]
+        assert entry["wire"] in (None, rule.wire)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -142,3 +176,25 @@ def test_default_change_reads_as_json_in_text_details_and_changelog() -> None:
     assert ("false", "true") == (change.detail("from"), change.detail("to"))
     expected = ("Changed", "The server default of `CreateVideoRequest.caption` changed from `false` to `true`")
     assert expected == describe(change)
+
+
+def test_ids_oasdiff_renamed_or_never_had_are_gone() -> None:
+    gone = {
+        "added-required-request-body",
+        "added-optional-request-body",
+        "request-body-pattern-added",
+        "request-body-pattern-changed",
+        "request-parameter-one-of-added",
+        "request-parameter-one-of-removed",
+        "response-body-enum-value-added",
+        "response-body-enum-value-removed",
+        "request-property-max-items-decreased-ours",
+    }
+    assert set() == gone & RULES.keys()
+    assert {"request-body-added-required", "request-body-added-optional"} <= RULES.keys()
+
+
+def test_every_client_level_that_differs_states_why() -> None:
+    from codegen.diff.rules import WHY
+
+    assert [] == [rule_id for rule_id, rule in RULES.items() if rule.client != rule.wire and rule.why not in WHY]

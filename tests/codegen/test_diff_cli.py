@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -110,3 +111,56 @@ def test_git_ref_side(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkey
     assert 0 == main(["diff", "HEAD:spec.json", "spec.json", "--format", "json"])
     ids = [c["id"] for c in json.loads(capsys.readouterr().out)["changes"]]
     assert ["request-property-enum-value-added"] == ids
+
+
+DEPRECATED_YAML = """openapi: 3.1.0
+info: {title: t, version: 1.0.0}
+paths:
+  /items:
+    get:
+      operationId: list-items
+      deprecated: true
+      x-sunset: 2099-01-01
+      responses:
+        '200': {description: ok}
+"""
+
+
+@pytest.fixture
+def deprecation(tmp_path: Path) -> tuple[str, str]:
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(
+        DEPRECATED_YAML.replace("      deprecated: true\n      x-sunset: 2099-01-01\n", ""), encoding="utf-8"
+    )
+    revision.write_text(DEPRECATED_YAML, encoding="utf-8")
+    return str(base), str(revision)
+
+
+def test_unquoted_yaml_date_reads_as_a_date(deprecation: tuple[str, str]) -> None:
+    from codegen.diff import Policy, diff_sources
+
+    report = diff_sources(*deprecation, profile="wire", policy=Policy(today=dt.date(2026, 1, 1)))
+    assert [("endpoint-deprecated-with-sunset", "INFO", "2099-01-01")] == [
+        (c.id, c.level, c.detail("sunset")) for c in report.changes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "rule"), [("180", "endpoint-deprecated-with-sunset"), ("100000", "api-sunset-date-too-small")]
+)
+def test_deprecation_days_flag(
+    deprecation: tuple[str, str], days: str, rule: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["diff", *deprecation, "--profile", "wire", "--format", "json", "--deprecation-days-stable", days]
+    assert 0 == main(args)
+    assert [rule] == [change["id"] for change in json.loads(capsys.readouterr().out)["changes"]]
+
+
+def test_deprecation_days_must_be_a_whole_number(
+    deprecation: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", *deprecation, "--deprecation-days-beta", "-3"])
+    assert 2 == exited.value.code
+    expected = "argument --deprecation-days-beta: '-3' is not a whole number of days (0 or more)"
+    assert expected in capsys.readouterr().err
