@@ -18,7 +18,7 @@ def image(**extra: Any) -> dict[str, Any]:
 
 
 def cinematic_avatar(**extra: Any) -> dict[str, Any]:
-    return {"type": "cinematic_avatar", "avatar_id": AVATAR_ID, "prompt": "A walk through a sunny office.", **extra}
+    return {"type": "cinematic_avatar", "avatar_id": [AVATAR_ID], "prompt": "A walk through a sunny office.", **extra}
 
 
 def studio(**extra: Any) -> dict[str, Any]:
