@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import hmac
-import inspect
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -26,12 +25,9 @@ from heygen_studio.testing._store import BadTokenError, VideoStore
 
 V2_CREATE = "POST /v2/video/generate"
 V3_CREATE = "POST /v3/videos"
-V3_TYPES = ("avatar", "cinematic_avatar", "image", "studio")
 # The External API spec's bounds and default for ``GET /v3/videos?limit=``.
 _LIMIT_MIN, _LIMIT_MAX, _LIMIT_DEFAULT = 1, 100, 10
 _LIST_PARAMETERS = ("limit", "token", "folder_id", "title")
-# Checked once: the validation engineer adds ``operation=`` to validate_request in parallel (see first_violation).
-_VALIDATES_ANY_OPERATION = "operation" in inspect.signature(validate_request).parameters
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),
@@ -121,22 +117,9 @@ def parse_object(request: RecordedRequest) -> dict[str, Any] | str:
 def first_violation(payload: dict[str, Any], operation: str) -> tuple[str, str] | None:
     """The first rule ``payload`` breaks for ``operation``, as (dotted path, message), or ``None``.
 
-    The one place the mock calls the SDK's validation. Until ``validate_request``
-    takes ``operation=`` (the validation branch adds it), a v3 body is only
-    checked for a known ``type``; once it does, this is a single call.
+    The one place the mock calls the SDK's validation, so the mock and the client agree on every body.
     """
-    if _VALIDATES_ANY_OPERATION:
-        by_operation: dict[str, Any] = {"operation": operation}
-        violations = validate_request(payload, **by_operation)
-    elif operation == V2_CREATE:
-        violations = validate_request(payload)
-    else:
-        kind = payload.get("type")
-        if kind is None:
-            return "type", "`type` is required"
-        if kind not in V3_TYPES:
-            return "type", f"`type` must be one of {', '.join(map(repr, V3_TYPES))}, got {str(kind)[:40]!r}"
-        return None
+    violations = validate_request(payload, operation=operation)
     # HeyGen ignores a field that belongs to a sibling variant (``talking_style`` on an ``avatar``): the SDK
     # reports those as warnings when not strict, and the server accepts them, so the mock does too.
     for violation in violations:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from heygen_studio import Violation
+from heygen_studio import Violation, validate_request
 from heygen_studio._validation import WRONG_VARIANT
 from heygen_studio.testing import MockHeyGen, _handlers
 from tests.heygen_studio.test_validation import valid_payload
@@ -127,29 +127,17 @@ def test_without_validation_any_json_object_creates_a_video(clock: FakeClock) ->
         assert 1 == len(server.videos)
 
 
-def test_with_an_operation_aware_validate_request_the_mock_passes_the_operation(
-    rendering: MockHeyGen, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+def test_an_invalid_v3_body_is_refused_with_the_sdks_verdict_and_creates_nothing(
+    rendering: MockHeyGen, http: httpx.Client
 ) -> None:
-    # The shape validate_request takes once the validation branch lands: the mock must pass operation= through.
-    seen: list[str] = []
+    payload = v3_payloads.studio(scenes=[])
+    [expected] = validate_request(payload, operation="POST /v3/videos")
 
-    def validate_request(payload: dict[str, Any], *, operation: str) -> list[Violation]:
-        seen.append(operation)
-        if operation == "POST /v3/videos":
-            return [Violation("scenes.0.input.script", "`script` needs `voice_id`", "requires")]
-        return []
+    refused = http.post("/v3/videos", json=payload)
 
-    monkeypatch.setattr(_handlers, "validate_request", validate_request)
-    monkeypatch.setattr(_handlers, "_VALIDATES_ANY_OPERATION", True)
-
-    refused = http.post("/v3/videos", json=v3_payloads.studio())
-    accepted = http.post(CREATE, json=valid_payload())
-
-    error = v3_error("invalid_parameter", "`script` needs `voice_id`", "scenes.0.input.script")
+    error = v3_error("invalid_parameter", expected.message, expected.path)
     assert (400, error) == (refused.status_code, refused.json())
-    assert 200 == accepted.status_code
-    assert ["POST /v3/videos", "POST /v2/video/generate"] == seen
-    assert 1 == len(rendering.videos)
+    assert 0 == len(rendering.videos)
 
 
 def test_a_wrong_variant_field_is_tolerated_as_heygen_does(http: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,7 +145,6 @@ def test_a_wrong_variant_field_is_tolerated_as_heygen_does(http: httpx.Client, m
         return [Violation("motion_prompt", "only for photo avatars", WRONG_VARIANT)]
 
     monkeypatch.setattr(_handlers, "validate_request", validate_request)
-    monkeypatch.setattr(_handlers, "_VALIDATES_ANY_OPERATION", True)
 
     assert 200 == http.post("/v3/videos", json=v3_payloads.avatar()).status_code
 
