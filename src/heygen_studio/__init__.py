@@ -40,7 +40,14 @@ from heygen_studio_api.params import (
 )
 from heygen_studio_api.types import UNSET, Unset
 
-from heygen_studio._client import DEFAULT_TIMEOUT, APIResponse, AsyncHeyGen, CreatedVideo, HeyGen
+from heygen_studio._client import (
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    APIResponse,
+    AsyncHeyGen,
+    CreatedVideo,
+    HeyGen,
+)
 from heygen_studio._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -58,11 +65,14 @@ from heygen_studio._errors import (
     RateLimitError,
     RequestValidationError,
     UnprocessableEntityError,
+    VideoFailedError,
     Violation,
+    WaitTimeoutError,
 )
 from heygen_studio._validation import validate_request
 
 __all__ = [
+    "DEFAULT_READ_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
@@ -118,8 +128,10 @@ __all__ = [
     "Unset",
     "VideoBackground",
     "VideoBackgroundParams",
+    "VideoFailedError",
     "VideoInput",
     "VideoInputParams",
     "Violation",
+    "WaitTimeoutError",
     "validate_request",
 ]

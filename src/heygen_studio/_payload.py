@@ -10,11 +10,14 @@ as a field value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from heygen_studio_api.types import Unset
+
+from heygen_studio._errors import RequestValidationError, Violation
 
 # Per model class: (attribute name, wire name) pairs, in the spec's property order.
 _WIRE_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
@@ -26,16 +29,19 @@ def is_model(value: object) -> bool:
 
 
 def to_wire(value: Any) -> Any:
-    """A JSON-ready copy of ``value``: models become dicts, tuples become lists, ``UNSET`` fields vanish.
+    """A JSON-ready copy of ``value``: models become dicts, ``UNSET`` fields vanish.
 
-    Anything else (including values JSON cannot represent) is passed through
-    unchanged, so the validator can name it instead of ``json.dumps`` failing later.
+    Anything else (including values JSON cannot represent, and tuples, which the
+    spec's arrays are not) is passed through unchanged, so the validator names it
+    instead of ``json.dumps`` sending something the validator never saw.
     """
     kind = type(value)
     if kind is dict:
         return {key: to_wire(item) for key, item in value.items() if not isinstance(item, Unset)}
-    if kind is list or kind is tuple:
+    if kind is list:
         return [to_wire(item) for item in value]
+    if kind is tuple:
+        return tuple(to_wire(item) for item in value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
     if attrs.has(kind):
@@ -82,3 +88,51 @@ def _wire_fields(kind: type) -> tuple[tuple[str, str], ...]:
     order = {name: index for index, name in enumerate(properties)}
     pairs = sorted(by_attribute.items(), key=lambda pair: order.get(pair[1], len(order)))
     return tuple(pairs)
+
+
+def encode_json(payload: Any) -> bytes:
+    """The UTF-8 JSON of a validated payload, exactly as validated.
+
+    Raises:
+        RequestValidationError: The payload cannot be encoded (a lone surrogate, a
+            value nested too deeply or containing itself); nothing was sent.
+    """
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except UnicodeEncodeError:
+        path = _first_unencodable(payload)
+        message = "must be valid Unicode text (it holds a lone surrogate, which UTF-8 cannot encode)"
+        raise RequestValidationError([Violation(path, message, "encoding")]) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        message = f"cannot be encoded as JSON ({type(exc).__name__}: {str(exc)[:120]})"
+        raise RequestValidationError([Violation("", message, "encoding")]) from None
+
+
+def _first_unencodable(payload: Any) -> str:
+    # Iterative, so a deep payload cannot make the search itself recurse too far.
+    stack: list[tuple[str, Any]] = [("", payload)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return path
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                if isinstance(key, str) and _unencodable(key):
+                    return path
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(
+                (f"{path}.{index}" if path else str(index), item) for index, item in reversed(list(enumerate(value)))
+            )
+    return ""
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
