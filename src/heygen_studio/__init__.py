@@ -1,4 +1,4 @@
-"""heygen_studio: a typed client for HeyGen's Studio video API (POST /v2/video/generate)."""
+"""heygen_studio: a typed client for HeyGen's video API: create (v2 Studio and v3), get, list, delete, wait."""
 
 from heygen_studio_api.models import (
     AudioVoice,
@@ -47,6 +47,7 @@ from heygen_studio._client import (
     AsyncHeyGen,
     CreatedVideo,
     HeyGen,
+    Video,
 )
 from heygen_studio._errors import (
     APIConnectionError,
@@ -126,6 +127,7 @@ __all__ = [
     "TextVoiceParams",
     "UnprocessableEntityError",
     "Unset",
+    "Video",
     "VideoBackground",
     "VideoBackgroundParams",
     "VideoFailedError",

@@ -30,7 +30,8 @@ from heygen_studio._transport import (
     TimeoutArg,
     Transport,
 )
-from heygen_studio._videos import AsyncVideos, CreatedVideo, Videos
+from heygen_studio._video_models import CreatedVideo, Video
+from heygen_studio._videos import AsyncVideos, Videos
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -40,6 +41,7 @@ __all__ = [
     "AsyncHeyGen",
     "CreatedVideo",
     "HeyGen",
+    "Video",
 ]
 
 T = TypeVar("T")
@@ -143,7 +145,7 @@ class HeyGen(Transport):
                     )
                 except (httpx.RequestError, DeadlinePassedError) as exc:
                     error = exc
-                except Exception as exc:
+                except Exception as exc:  # whatever else the wire provokes is a transport failure too
                     error = _unexpected(exc, step.request)
             else:
                 self._sleep(step)
@@ -225,7 +227,7 @@ class AsyncHeyGen(Transport):
                     received = await self._attempt(step)
                 except (httpx.RequestError, DeadlinePassedError) as exc:
                     error = exc
-                except Exception as exc:
+                except Exception as exc:  # whatever else the wire provokes is a transport failure too
                     error = _unexpected(exc, step.request)
             else:
                 await self._sleep(step)

@@ -65,6 +65,7 @@ EXPECTED = [
     "TextVoiceParams",
     "UnprocessableEntityError",
     "Unset",
+    "Video",
     "VideoBackground",
     "VideoBackgroundParams",
     "VideoFailedError",
