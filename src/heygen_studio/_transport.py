@@ -15,6 +15,7 @@ control of every attempt.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -205,8 +206,12 @@ class Transport:
         content: bytes | None = None,
         timeout: TimeoutArg | Unset = UNSET,
         callback_id: str | None = None,
+        deadline: float | None = None,
     ) -> Generator[Step, Received | None, APIResponse[T]]:
         """Run ``operation`` to its result, retrying as its retry class allows.
+
+        ``deadline``, when given, tightens the client's for this call (``videos.wait``
+        gives each poll only the time its own timeout has left).
 
         Yields:
             An ``Attempt`` to send, or seconds to sleep.
@@ -230,8 +235,11 @@ class Transport:
         request = build(operation.method, url, params=params, content=content, headers=headers, timeout=chosen)
         base_timeouts = dict(request.extensions["timeout"])
         creates = operation.retry == "create"
+        policy = self.policy
+        if deadline is not None and (policy.deadline is None or deadline < policy.deadline):
+            policy = dataclasses.replace(policy, deadline=deadline)
         started = self._clock()
-        deadline_at = None if self.policy.deadline is None else started + self.policy.deadline
+        deadline_at = None if policy.deadline is None else started + policy.deadline
         retries_taken = 0
         while True:
             logger.debug("%s attempt %d", operation.name, retries_taken + 1)
@@ -243,7 +251,7 @@ class Transport:
                 except httpx.RequestError as exc:
                     raise transport_error(scrub(exc), callback_id=callback_id, creates=creates) from exc
                 except DeadlinePassedError:
-                    what = f"no complete answer within the deadline of {self.policy.deadline:g}s"
+                    what = f"no complete answer within the deadline of {policy.deadline:g}s"
                     raise OutcomeUnknownError(what, callback_id=callback_id, creates=creates) from None
                 assert received is not None
                 return self._finish(operation, received, retries_taken)
@@ -253,7 +261,7 @@ class Transport:
                     retry_class=operation.retry,
                     retries_taken=retries_taken,
                     elapsed=self._clock() - started,
-                    policy=self.policy,
+                    policy=policy,
                     jitter=self._jitter,
                 )
                 if decision is None:

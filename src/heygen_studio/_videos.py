@@ -19,7 +19,7 @@ from heygen_studio._payload import encode_json, is_model, to_wire
 from heygen_studio._transport import APIResponse, Operation, TimeoutArg, Transport
 from heygen_studio._validation import prepare_request
 from heygen_studio._video_models import CREATE, DELETE, GENERATE, GET, LIST, CreatedVideo, Page, Video, list_params
-from heygen_studio._waiting import POLL, check_wait, wait_steps
+from heygen_studio._waiting import Poll, check_wait, wait_steps
 
 if TYPE_CHECKING:
     from heygen_studio._client import AsyncHeyGen, HeyGen
@@ -198,15 +198,15 @@ class Videos:
                 result: Video = done.value
                 return result
             outcome = None
-            if step == POLL:
+            if isinstance(step, Poll):
                 try:
-                    outcome = self.get(video_id)
+                    outcome = self._send(GET, path_params={"video_id": video_id}, deadline=step.budget).parsed
                 except RequestValidationError:
                     raise
                 except HeyGenError as error:
                     outcome = error
             else:
-                self._client._sleep(float(step))
+                self._client._sleep(step)
 
     def _send(self, operation: Operation[T], **arguments: Any) -> APIResponse[T]:
         client = self._client
@@ -287,15 +287,16 @@ class AsyncVideos:
                 result: Video = done.value
                 return result
             outcome = None
-            if step == POLL:
+            if isinstance(step, Poll):
                 try:
-                    outcome = await self.get(video_id)
+                    sent = await self._send(GET, path_params={"video_id": video_id}, deadline=step.budget)
+                    outcome = sent.parsed
                 except RequestValidationError:
                     raise
                 except HeyGenError as error:
                     outcome = error
             else:
-                await self._client._sleep(float(step))
+                await self._client._sleep(step)
 
     async def _send(self, operation: Operation[T], **arguments: Any) -> APIResponse[T]:
         client = self._client

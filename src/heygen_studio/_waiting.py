@@ -1,6 +1,6 @@
 """``videos.wait``: poll a video until it ends, as one generator shared by the sync and async clients.
 
-The loop yields ``POLL`` (the driver answers with the ``Video`` or the error its
+The loop yields a ``Poll`` (the driver answers with the ``Video`` or the error its
 ``get`` raised) or a number of seconds to sleep, so its timing is decided here once,
 against the client's injectable clock:
 
@@ -9,7 +9,8 @@ against the client's injectable clock:
 - a 429 that ``get`` could not retry away waits its ``Retry-After`` (else the interval);
   transient failures (connection, timeout, 502/503/504) just wait for the next poll;
 - no sleep runs past the timeout: the last one ends exactly at it, for one final
-  poll, and then ``WaitTimeoutError`` is raised;
+  poll, and then ``WaitTimeoutError`` is raised; each poll (with its retries) gets
+  only the time the timeout has left, or ``MIN_POLL_BUDGET`` for the final one;
 - each status change is logged at INFO on the ``heygen_studio`` logger.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Generator
-from typing import Final
+from dataclasses import dataclass
 
 from heygen_studio._errors import (
     APIConnectionError,
@@ -37,9 +38,18 @@ FIRST_INTERVAL = 2.0
 GROWTH = 1.5
 MAX_INTERVAL = 30.0
 
-POLL: Final = "poll"
+#: A poll gets at least this many seconds, even when the wait's own timeout is nearly spent.
+MIN_POLL_BUDGET = 1.0
 
-WaitStep = str | float
+
+@dataclass(frozen=True)
+class Poll:
+    """Ask for the video's state, within ``budget`` seconds (retries included)."""
+
+    budget: float
+
+
+WaitStep = Poll | float
 
 
 def check_wait(timeout: object, poll_interval: object) -> tuple[float, float | None]:
@@ -65,7 +75,7 @@ def wait_steps(
     """Poll ``video_id`` until it completes (returned) or fails (``VideoFailedError``), within ``timeout``.
 
     Yields:
-        ``POLL`` to ask for the video's state, or seconds to sleep.
+        A ``Poll`` (the time left, at least ``MIN_POLL_BUDGET``) or seconds to sleep.
 
     Raises:
         VideoFailedError: The video ended ``failed``.
@@ -76,7 +86,7 @@ def wait_steps(
     interval = poll_interval if poll_interval is not None else FIRST_INTERVAL
     status: str | None = None
     while True:
-        outcome = yield POLL
+        outcome = yield Poll(max(deadline - clock(), MIN_POLL_BUDGET))
         delay = interval
         if isinstance(outcome, Video):
             if outcome.status != status:

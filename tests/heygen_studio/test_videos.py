@@ -362,6 +362,16 @@ def test_wait_times_out_without_sleeping_past_the_timeout() -> None:
     assert "processing" == caught.value.status
 
 
+def test_each_poll_gets_only_the_time_the_wait_has_left() -> None:
+    clock = Clock()
+    script = Script(ok(detail("v1", "processing")))
+    with pytest.raises(WaitTimeoutError):
+        sync_client(script, clock).videos.wait("v1", timeout=10, poll_interval=4)
+    assert [4.0, 4.0, 2.0] == clock.sleeps
+    # The per-attempt read timeout is cut to each poll's budget: 10, 6, 2 s left, then the 1 s minimum.
+    assert [10.0, 6.0, 2.0, 1.0] == [request.extensions["timeout"]["read"] for request in script.requests]
+
+
 def test_wait_honours_retry_after_and_polls_through_transient_failures() -> None:
     clock = Clock()
     script = Script(
