@@ -63,6 +63,8 @@ class BoundedDecoder:
     def __init__(self, encoding: str, limit: int) -> None:
         self.limit = limit
         self.produced = 0
+        self._raw_deflate_allowed = False
+        self._seen = b""
         name = encoding.strip().lower()
         if name in ("", "identity"):
             self._inflate: Any = None
@@ -81,14 +83,22 @@ class BoundedDecoder:
         if self._inflate is None:
             out = data[:room]
         else:
+            if self._raw_deflate_allowed:
+                # Until the first output, keep what was fed: a raw deflate stream is only told
+                # apart from a zlib one once the header fails, maybe bytes later.
+                self._seen += data
             try:
                 out = self._inflate.decompress(data, room)
             except zlib.error as exc:
-                if self._raw_deflate_allowed and self.produced == 0:
+                if self._raw_deflate_allowed:
                     self._raw_deflate_allowed = False
                     self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-                    return self.feed(data)
+                    seen, self._seen = self._seen, b""
+                    return self.feed(seen)
                 raise httpx.DecodingError(f"the body does not decompress: {exc}") from None
+            if out:
+                self._raw_deflate_allowed = False
+                self._seen = b""
         self.produced += len(out)
         return out
 
