@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import time
 from collections.abc import Awaitable, Callable, Generator
 from types import TracebackType
@@ -236,8 +237,13 @@ class AsyncHeyGen(Transport):
         reading = read_async(self._http, step.request, limit=self.max_body)
         if step.deadline_at is None:
             return await reading
+        remaining = max(step.deadline_at - self._clock(), 0.0)
         try:
-            return await asyncio.wait_for(reading, max(step.deadline_at - self._clock(), 0.0))
+            if sys.version_info >= (3, 11):
+                # A context manager on the running task: no second task per attempt, as wait_for makes.
+                async with asyncio.timeout(remaining):
+                    return await reading
+            return await asyncio.wait_for(reading, remaining)
         except asyncio.TimeoutError:
             raise DeadlinePassedError from None
 
