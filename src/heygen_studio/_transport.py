@@ -173,6 +173,7 @@ class Transport:
         self._clock = clock
         self._jitter = jitter
         self._prefix = self.base_url.raw_path.split(b"?", 1)[0].rstrip(b"/")
+        self._urls: dict[str, httpx.URL] = {}
         self._user_agent = f"heygen-studio/{_version()} httpx/{httpx.__version__}"
 
     def __repr__(self) -> str:
@@ -187,9 +188,17 @@ class Transport:
         Raises:
             RequestValidationError: A path parameter is not a short printable token.
         """
+        if not path_params:
+            cached = self._urls.get(operation.name)
+            if cached is None:
+                cached = self._urls[operation.name] = self._join(operation.path)
+            return cached
         path = operation.path
         for name, value in path_params.items():
             path = path.replace("{" + name + "}", _path_param(name, value))
+        return self._join(path)
+
+    def _join(self, path: str) -> httpx.URL:
         url = self.base_url.copy_with(raw_path=self._prefix + path.encode("ascii"))
         # Defence in depth: whatever the path, the key goes to the base URL's origin and nowhere else.
         if (url.scheme, url.host, url.port) != (self.base_url.scheme, self.base_url.host, self.base_url.port):
