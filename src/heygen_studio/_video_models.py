@@ -15,20 +15,27 @@ sent, in ``response``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
 
 import attrs
 from heygen_studio_api.models import CreateVideoResponse
+from typing_extensions import TypeVar
 
 from heygen_studio._errors import APIResponseValidationError
 from heygen_studio._reading import Received
 from heygen_studio._responses import UNKNOWN_VIDEO, VIDEO_ID, check_video_id, load_json, parse_created, request_id_of
 from heygen_studio._transport import Operation
 
+#: The parsed body of a create: the generated model for v2 (the default), the JSON object for v3.
+R = TypeVar("R", default=CreateVideoResponse)
+
 
 @attrs.frozen
-class CreatedVideo:
+class CreatedVideo(Generic[R]):
     """A video HeyGen accepted for rendering.
+
+    ``CreatedVideo`` (that is, ``CreatedVideo[CreateVideoResponse]``) is what ``generate``
+    returns; ``create`` returns ``CreatedVideo[dict[str, Any]]``.
 
     Attributes:
         video_id: HeyGen's id for the video; ``wait`` for it, ``get`` it, or wait for the callback.
@@ -42,7 +49,7 @@ class CreatedVideo:
     video_id: str
     request_id: str | None
     retries_taken: int
-    response: CreateVideoResponse | dict[str, Any] = attrs.field(repr=False)
+    response: R = attrs.field(repr=False)
     status: str | None = None
 
 
@@ -150,7 +157,7 @@ def created_v2(received: Received) -> CreatedVideo:
     return CreatedVideo(parsed.data.video_id, request_id_of(received.headers), 0, parsed)
 
 
-def created_v3(received: Received) -> CreatedVideo:
+def created_v3(received: Received) -> CreatedVideo[dict[str, Any]]:
     """``POST /v3/videos``: ``{"data": {"video_id", "status", ...}}``."""
     body, data = _data(received, UNKNOWN_VIDEO)
     video_id = check_video_id(

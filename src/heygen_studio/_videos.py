@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from heygen_studio._client import AsyncHeyGen, HeyGen
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def prepare_body(
@@ -64,7 +65,7 @@ def _v3_payload(request: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def _with_retries(result: APIResponse[CreatedVideo]) -> APIResponse[CreatedVideo]:
+def _with_retries(result: APIResponse[CreatedVideo[R]]) -> APIResponse[CreatedVideo[R]]:
     if result.retries_taken:
         return attrs.evolve(result, parsed=attrs.evolve(result.parsed, retries_taken=result.retries_taken))
     return result
@@ -117,7 +118,9 @@ class Videos:
         content, callback_id = prepare_body(self._client, request, fields, operation=GENERATE.name)
         return _with_retries(self._send(GENERATE, content=content, timeout=timeout, callback_id=callback_id))
 
-    def create(self, request: Any = None, /, *, timeout: TimeoutArg | Unset = UNSET, **fields: Any) -> CreatedVideo:
+    def create(
+        self, request: Any = None, /, *, timeout: TimeoutArg | Unset = UNSET, **fields: Any
+    ) -> CreatedVideo[dict[str, Any]]:
         """Create a video (``POST /v3/videos``): any arm (``avatar``, ``image``, ``cinematic_avatar``, ``studio``).
 
         Args:
@@ -147,7 +150,12 @@ class Videos:
         return self._send(GET, path_params={"video_id": video_id}, timeout=timeout).parsed
 
     def delete(self, video_id: str, *, timeout: TimeoutArg | Unset = UNSET) -> None:
-        """Delete the video (``DELETE /v3/videos/{video_id}``); retried like every idempotent call."""
+        """Delete the video (``DELETE /v3/videos/{video_id}``); retried like every idempotent call.
+
+        Raises:
+            NotFoundError: HeyGen knows no such video; after a retry (``retries_taken`` in the
+                log) this can mean an earlier attempt deleted it and its answer was lost.
+        """
         self._send(DELETE, path_params={"video_id": video_id}, timeout=timeout)
 
     def list(
@@ -244,7 +252,7 @@ class AsyncVideos:
 
     async def create(
         self, request: Any = None, /, *, timeout: TimeoutArg | Unset = UNSET, **fields: Any
-    ) -> CreatedVideo:
+    ) -> CreatedVideo[dict[str, Any]]:
         """Create a video on v3; see :meth:`Videos.create`."""
         content, callback_id = prepare_body(self._client, request, fields, operation=CREATE.name)
         sent = await self._send(CREATE, content=content, timeout=timeout, callback_id=callback_id)

@@ -6,6 +6,8 @@ warn_unused_ignores (strict) fails the check if one of them stops being an error
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from heygen_studio import (
@@ -16,6 +18,7 @@ from heygen_studio import (
     CreatedVideo,
     CreateVideoParams,
     CreateVideoRequest,
+    CreateVideoResponse,
     Dimension,
     HeyGen,
     RateLimitError,
@@ -55,9 +58,12 @@ video.video_id = "x"  # type: ignore[misc]
 retry_after: float | None = RateLimitError("x", status_code=429).retry_after
 
 # -- the v3 workflow -------------------------------------------------------------------------------------------------
-created: CreatedVideo = client.videos.create({"type": "studio", "scenes": []})
+created: CreatedVideo[dict[str, Any]] = client.videos.create({"type": "studio", "scenes": []})
 created = client.videos.create(type="avatar", avatar_id="a", script="Hi", voice_id="v", timeout=30.0)
 initial: str | None = created.status
+v2_body: CreateVideoResponse = video.response
+v3_body: dict[str, Any] = created.response
+wrong: CreatedVideo = client.videos.create(type="studio")  # type: ignore[assignment]
 got: Video = client.videos.get(created.video_id, timeout=httpx.Timeout(5.0))
 done: Video = client.videos.wait(created.video_id, timeout=300, poll_interval=5)
 url: str | None = done.video_url
