@@ -97,39 +97,44 @@ class Page:
     next_token: str | None
 
 
-_STRINGS = ("title", "video_url", "thumbnail_url", "captioned_video_url", "subtitle_url", "failure_code")
-
-
 def video_from(detail: Any, received: Received) -> Video:
     """A ``Video`` from one ``VideoDetail`` object.
 
     Raises:
         APIResponseValidationError: It is not an object, or has no ``id`` token or ``status`` string.
     """
-    if not isinstance(detail, dict):
+    if type(detail) is not dict:
         raise _invalid(received, "a video that is not an object")
-    video_id, status = detail.get("id"), detail.get("status")
-    if not isinstance(video_id, str) or not VIDEO_ID.fullmatch(video_id):
+    get = detail.get
+    video_id, status = get("id"), get("status")
+    if type(video_id) is not str or not VIDEO_ID.fullmatch(video_id):
         raise _invalid(received, "a video whose id is not a short printable token")
-    if not isinstance(status, str) or not status:
+    if type(status) is not str or not status:
         raise _invalid(received, f"video {video_id} without a status string")
-    strings = {name: value if isinstance(value := detail.get(name), str) else None for name in _STRINGS}
-    duration = detail.get("duration")
-    message = detail.get("failure_message")
+    duration = get("duration")
     return Video(
-        id=video_id,
-        status=status,
-        duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
-        created_at=_integer(detail.get("created_at")),
-        completed_at=_integer(detail.get("completed_at")),
-        failure_message=message if isinstance(message, str) else None,
-        response=detail,
-        **strings,
+        video_id,
+        status,
+        _string(get("title")),
+        _string(get("video_url")),
+        _string(get("thumbnail_url")),
+        _string(get("captioned_video_url")),
+        _string(get("subtitle_url")),
+        float(duration) if type(duration) is float or type(duration) is int else None,
+        _integer(get("created_at")),
+        _integer(get("completed_at")),
+        _string(get("failure_code")),
+        _string(get("failure_message")),
+        detail,
     )
 
 
+def _string(value: Any) -> str | None:
+    return value if type(value) is str else None
+
+
 def _integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if type(value) is int else None
 
 
 def _invalid(received: Received, problem: str) -> APIResponseValidationError:
