@@ -23,6 +23,7 @@ import pytest
 from heygen_studio import (
     DEFAULT_READ_TIMEOUT,
     DEFAULT_TIMEOUT,
+    APIResponseValidationError,
     AsyncHeyGen,
     CreatedVideo,
     HeyGen,
@@ -200,6 +201,23 @@ def test_get_reads_every_field_and_keeps_an_unknown_status() -> None:
     assert expected == video
     assert body == video.response
     assert ["GET /v3/videos/v1"] == script.seen
+
+
+def test_optional_fields_of_an_unexpected_type_read_as_none_and_stay_in_response() -> None:
+    body = detail("v1", "processing", duration="12", created_at=True, video_url=7, title=None, completed_at=3.5)
+    video = sync_client(Script(ok(body))).videos.get("v1")
+    assert Video(id="v1", status="processing") == video
+    assert body == video.response
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, [], {"status": "completed"}, {"id": "v1"}, {"id": "v 1", "status": "x"}, {"id": "v1", "status": ""}],
+    ids=["null", "list", "no-id", "no-status", "bad-id", "empty-status"],
+)
+def test_a_video_without_an_id_token_or_a_status_is_refused(data: Any) -> None:
+    with pytest.raises(APIResponseValidationError):
+        sync_client(Script(ok(data))).videos.get("v1")
 
 
 @pytest.mark.parametrize(
