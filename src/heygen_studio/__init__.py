@@ -1,4 +1,4 @@
-"""heygen_studio: a typed client for HeyGen's Studio video API (POST /v2/video/generate)."""
+"""heygen_studio: a typed client for HeyGen's video API: create (v2 Studio and v3), get, list, delete, wait."""
 
 from heygen_studio_api.models import (
     AudioVoice,
@@ -40,7 +40,15 @@ from heygen_studio_api.params import (
 )
 from heygen_studio_api.types import UNSET, Unset
 
-from heygen_studio._client import DEFAULT_TIMEOUT, APIResponse, AsyncHeyGen, CreatedVideo, HeyGen
+from heygen_studio._client import (
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    APIResponse,
+    AsyncHeyGen,
+    CreatedVideo,
+    HeyGen,
+    Video,
+)
 from heygen_studio._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -58,11 +66,14 @@ from heygen_studio._errors import (
     RateLimitError,
     RequestValidationError,
     UnprocessableEntityError,
+    VideoFailedError,
     Violation,
+    WaitTimeoutError,
 )
 from heygen_studio._validation import validate_request
 
 __all__ = [
+    "DEFAULT_READ_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
@@ -116,10 +127,13 @@ __all__ = [
     "TextVoiceParams",
     "UnprocessableEntityError",
     "Unset",
+    "Video",
     "VideoBackground",
     "VideoBackgroundParams",
+    "VideoFailedError",
     "VideoInput",
     "VideoInputParams",
     "Violation",
+    "WaitTimeoutError",
     "validate_request",
 ]

@@ -14,12 +14,18 @@ HeyGenError
 │   ├── RateLimitError             429
 │   └── InternalServerError        5xx
 ├── APIConnectionError: the request surely never reached HeyGen
-├── OutcomeUnknownError: the request may have reached HeyGen, and no answer came
-└── APIResponseValidationError: a 2xx whose body is not what the spec says
+├── OutcomeUnknownError: the request may have reached HeyGen, and no answer came (or not in time)
+├── APIResponseValidationError: a 2xx whose body is not what the spec says (or is too large to read)
+├── VideoFailedError: ``videos.wait`` saw the video end ``failed``
+└── WaitTimeoutError (also TimeoutError): ``videos.wait`` ran out of time before the video ended
 
 HeyGenWarning (UserWarning): a problem reported instead of raised (``strict=False``)
 
 ``heygen_studio._responses.make_status_error`` is the one place an HTTP status becomes an error class.
+
+Every error is plain data: it pickles and deep-copies with its type, message and
+attributes (``HeyGenError.__reduce__``), so it crosses process boundaries
+(``ProcessPoolExecutor``, multiprocessing queues) as itself.
 """
 
 from __future__ import annotations
@@ -51,8 +57,19 @@ class Violation:
         return f"{self.path or '<root>'}: {self.message}"
 
 
+def _rebuild(cls: type[HeyGenError], args: tuple[Any, ...]) -> HeyGenError:
+    # Built without calling __init__ (whose keyword-only arguments are not in ``args``);
+    # the attributes come back from the state dict pickle stores beside.
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
 class HeyGenError(Exception):
     """Base class of every heygen_studio error."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
 
 
 class ConfigurationError(HeyGenError, ValueError):
@@ -175,8 +192,12 @@ class OutcomeUnknownError(HeyGenError):
     webhook events or video list before trying again.
     """
 
-    def __init__(self, what: str, *, callback_id: str | None = None) -> None:
+    def __init__(self, what: str, *, callback_id: str | None = None, creates: bool = True) -> None:
         self.callback_id = callback_id
+        if not creates:
+            # A read or a delete: nothing can be duplicated, but nothing is known either.
+            super().__init__(f"{what} after the request was sent")
+            return
         if callback_id:
             check = f"look for callback_id {callback_id!r} in your webhook events or video list"
         else:
@@ -204,3 +225,38 @@ class APIResponseValidationError(HeyGenError):
         self.request_id = request_id
         suffix = f" (request id {request_id})" if request_id else ""
         super().__init__(f"{status_code}: {message}{suffix}")
+
+
+class VideoFailedError(HeyGenError):
+    """The video ended ``failed`` while ``videos.wait`` watched it.
+
+    Attributes:
+        video_id: The video's id.
+        failure_code: HeyGen's failure code, when it gave one.
+        failure_message: HeyGen's explanation, when it gave one.
+    """
+
+    def __init__(self, video_id: str, *, failure_code: str | None, failure_message: str | None) -> None:
+        self.video_id = video_id
+        self.failure_code = failure_code
+        self.failure_message = failure_message
+        detail = ": ".join(part for part in (failure_code, failure_message) if part) or "no reason given"
+        super().__init__(f"video {video_id} failed ({detail})")
+
+
+class WaitTimeoutError(HeyGenError, TimeoutError):
+    """``videos.wait`` gave up: the video had not ended when its timeout passed.
+
+    The video may still complete; call ``wait`` again or ``get`` it later.
+
+    Attributes:
+        video_id: The video's id.
+        status: Its last status seen (``None`` when no poll answered).
+        timeout: The timeout that passed, in seconds.
+    """
+
+    def __init__(self, video_id: str, *, status: str | None, timeout: float) -> None:
+        self.video_id = video_id
+        self.status = status
+        self.timeout = timeout
+        super().__init__(f"video {video_id} was still {status or 'unknown'} after {timeout:g}s; it may yet complete")

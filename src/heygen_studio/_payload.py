@@ -10,6 +10,7 @@ as a field value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ import attrs
 from heygen_studio_api.types import Unset
 
 from heygen_studio._checks import MAX_DEPTH
+from heygen_studio._errors import RequestValidationError, Violation
 
 # Per model class: (attribute name, wire name) pairs, in the spec's property order.
 _WIRE_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
@@ -89,3 +91,51 @@ def _wire_fields(kind: type) -> tuple[tuple[str, str], ...]:
     order = {name: index for index, name in enumerate(properties)}
     pairs = sorted(by_attribute.items(), key=lambda pair: order.get(pair[1], len(order)))
     return tuple(pairs)
+
+
+def encode_json(payload: Any) -> bytes:
+    """The UTF-8 JSON of a validated payload, exactly as validated.
+
+    Raises:
+        RequestValidationError: The payload cannot be encoded (a lone surrogate, a
+            value nested too deeply or containing itself); nothing was sent.
+    """
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except UnicodeEncodeError:
+        path = _first_unencodable(payload)
+        message = "must be valid Unicode text (it holds a lone surrogate, which UTF-8 cannot encode)"
+        raise RequestValidationError([Violation(path, message, "encoding")]) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        message = f"cannot be encoded as JSON ({type(exc).__name__}: {str(exc)[:120]})"
+        raise RequestValidationError([Violation("", message, "encoding")]) from None
+
+
+def _first_unencodable(payload: Any) -> str:
+    # Iterative, so a deep payload cannot make the search itself recurse too far.
+    stack: list[tuple[str, Any]] = [("", payload)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return path
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                if isinstance(key, str) and _unencodable(key):
+                    return path
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(
+                (f"{path}.{index}" if path else str(index), item) for index, item in reversed(list(enumerate(value)))
+            )
+    return ""
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False

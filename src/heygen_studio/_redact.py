@@ -1,10 +1,14 @@
-"""Keep API keys out of logs, reprs and messages.
+"""Keep API keys out of logs, reprs, messages and the exceptions we chain.
 
-Clients register their key here; a logging filter on the loggers that see
-requests (ours, httpx's and httpcore's) replaces any registered key, and any
-``x-api-key`` header value, with ``***`` before a handler formats the record.
+Clients register their key (a ``Secret``) here; a logging filter on the loggers
+that see requests (ours, httpx's and httpcore's) replaces any registered key, and
+any ``x-api-key`` header value, with ``***`` before a handler formats the record.
 Logger filters do not apply to child loggers, so httpcore's loggers are listed
 one by one.
+
+The registry is weak: a key stays registered while a client holding it lives,
+so a process that builds many clients neither keeps every key it ever used nor
+slows its logging down with them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import weakref
+
+import httpx
 
 REDACTED = "***"
 
@@ -32,8 +39,7 @@ LOGGERS = (
 MIN_SECRET_LENGTH = 8
 
 _HEADER = re.compile(r"""(?i)(x-api-key['"]?\s*[:=,]\s*\(?b?['"]?)[^'"\s,)\]}]+""")
-# A tuple, replaced whole under the lock, so a thread redacting never sees it change size.
-_secrets: tuple[str, ...] = ()
+_secrets: weakref.WeakSet[Secret] = weakref.WeakSet()
 _lock = threading.Lock()
 _installed = False
 
@@ -41,7 +47,7 @@ _installed = False
 class Secret:
     """A string that does not show itself: ``repr`` and ``str`` print ``***``."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
@@ -61,10 +67,30 @@ class Secret:
 
 def redact(text: str) -> str:
     """``text`` with every registered key and every ``x-api-key`` header value replaced by ``***``."""
-    for secret in _secrets:
+    with _lock:
+        secrets = [secret.reveal() for secret in _secrets]
+    for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return _HEADER.sub(rf"\g<1>{REDACTED}", text)
+
+
+def scrub(exc: httpx.RequestError) -> httpx.RequestError:
+    """``exc`` with its request replaced by a copy whose ``x-api-key`` header is ``***``.
+
+    httpx keeps the request on the exception, and masks only ``Authorization`` when
+    printing headers, so a caller inspecting ``error.__cause__.request.headers``
+    would otherwise find the key.
+    """
+    try:
+        request = exc.request
+    except RuntimeError:  # raised without a request: nothing to scrub
+        return exc
+    if "x-api-key" in request.headers:
+        headers = request.headers.copy()
+        headers["x-api-key"] = REDACTED
+        exc.request = httpx.Request(request.method, request.url, headers=headers, extensions={})
+    return exc
 
 
 class RedactingFilter(logging.Filter):
@@ -81,12 +107,11 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def protect(secret: str) -> None:
-    """Register a key for redaction and make sure the filter is on every logger in ``LOGGERS``."""
-    global _installed, _secrets  # noqa: PLW0603 - one filter and one key list for the process
+def protect(secret: Secret) -> None:
+    """Register a key for redaction while ``secret`` lives, and put the filter on every logger in ``LOGGERS``."""
+    global _installed  # noqa: PLW0603 - one filter for the process
     with _lock:
-        if secret not in _secrets:
-            _secrets = (*_secrets, secret)
+        _secrets.add(secret)
         if not _installed:
             log_filter = RedactingFilter()
             for name in LOGGERS:

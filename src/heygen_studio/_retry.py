@@ -1,7 +1,15 @@
-"""When to retry a create-video call, and how long to wait: one policy, one function.
+"""When to retry a call, and how long to wait: one policy, one function, keyed by retry class.
 
-``POST /v2/video/generate`` starts a paid render and takes no idempotency key, so
-a retry is only safe when the first attempt surely never started a job:
+Two retry classes:
+
+``"idempotent"`` (``GET``, ``DELETE``): a second attempt cannot do harm, so
+connection errors, timeouts, dropped connections (``APIConnectionError``,
+``OutcomeUnknownError``), 429 and 502/503/504 are retried, within ``max_retries``
+and the deadline.
+
+``"create"`` (``POST /v2/video/generate``, ``POST /v3/videos``): each starts a paid
+render and takes no idempotency key, so a retry is only safe when the first
+attempt surely never started a job:
 
 - retried: the connection never carried the request (``APIConnectionError``:
   refused, DNS failure, connect or pool timeout) and 429 (HeyGen refused the
@@ -21,17 +29,23 @@ from __future__ import annotations
 
 import email.utils
 import math
+import re
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from heygen_studio._errors import (
     APIConnectionError,
     ConfigurationError,
     HeyGenError,
     InternalServerError,
+    OutcomeUnknownError,
     RateLimitError,
 )
+
+#: ``"create"``: never retried once it may have been received; ``"idempotent"``: safe to repeat.
+RetryClass = Literal["create", "idempotent"]
 
 #: Statuses a caller may opt in to retrying: proxies and load balancers answer these
 #: when HeyGen itself was not reached, though that is not guaranteed.
@@ -80,6 +94,7 @@ class Retry:
 def retry_decision(
     error: HeyGenError,
     *,
+    retry_class: RetryClass = "create",
     retries_taken: int,
     elapsed: float,
     policy: RetryPolicy,
@@ -89,6 +104,7 @@ def retry_decision(
 
     Args:
         error: What the attempt ended with.
+        retry_class: The operation's: ``"create"`` or ``"idempotent"``.
         retries_taken: Retries already made in this call (0 after the first attempt).
         elapsed: Seconds since the call started.
         policy: The client's settings.
@@ -114,10 +130,14 @@ def retry_decision(
         else:
             delay = _backoff(retries_taken, policy, jitter)
             reason = "HeyGen answered 429"
-    elif isinstance(error, InternalServerError) and policy.retry_server_errors:
+    elif isinstance(error, InternalServerError) and (policy.retry_server_errors or retry_class == "idempotent"):
         if error.status_code not in OPT_IN_STATUSES:
             return None
-        reason = f"HeyGen answered {error.status_code} and retry_server_errors is on"
+        why = "the call is idempotent" if retry_class == "idempotent" else "retry_server_errors is on"
+        reason = f"HeyGen answered {error.status_code} and {why}"
+        delay = _backoff(retries_taken, policy, jitter)
+    elif isinstance(error, OutcomeUnknownError) and retry_class == "idempotent":
+        reason = f"no answer came and the call is idempotent ({error})"
         delay = _backoff(retries_taken, policy, jitter)
     else:
         return None
@@ -129,32 +149,38 @@ def retry_decision(
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` header, or ``None`` when it says nothing usable.
 
+    RFC 9110 section 10.2.3 allows exactly two forms: delta-seconds (ASCII digits
+    only) or an HTTP-date (which starts with a day name). Python's number syntax
+    is not HTTP's: ``1_0``, ``+5``, ``5.0``, ``1e3`` and full-width digits are
+    treated as absent rather than guessed at.
+
     Args:
-        value: The header, in delta-seconds (``"2"``, ``"1.5"``) or HTTP-date form.
+        value: The header value.
         now: The current wall-clock time (``time.time()``), for the HTTP-date form.
 
     Returns:
-        Seconds to wait; ``None`` for a missing, unparsable, negative or past value,
-        which the policy replaces by its own backoff.
+        Seconds to wait; ``None`` for a missing, malformed or past value, which the
+        policy replaces by its own backoff. An absurdly long delta is infinite (and
+        so above any ``max_retry_after``).
     """
     if value is None:
         return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if moment.tzinfo is None:
-            return None
-        seconds = moment.timestamp() - now
-        if seconds <= 0:
-            return None
-    if not math.isfinite(seconds) or seconds < 0:
+    text = value.strip(" \t")
+    if _DELTA_SECONDS.fullmatch(text):
+        return float(text) if len(text) <= 15 else math.inf
+    if not text[:1].isascii() or not text[:1].isalpha() or len(text) > 64:
         return None
-    return seconds
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    seconds = moment.timestamp() - now
+    return seconds if seconds > 0 else None
+
+
+_DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
 def _backoff(retries_taken: int, policy: RetryPolicy, jitter: Callable[[], float]) -> float:

@@ -2,6 +2,8 @@
 
 - ``HeyGen.videos.generate(payload)`` vs ``httpx.Client.post(url, json=payload, headers=...)``:
   the client validates, serialises and maps the response; raw httpx only posts.
+- ``HeyGen.videos.list(limit=100)`` over 1,000 videos vs raw httpx following ``next_token``
+  (issue 12: at most 1.15x), against ``tests.bench.v3_pages`` in its own process.
 - 1,000 creations through ``AsyncHeyGen`` vs raw ``httpx.AsyncClient``, both with at most
   16 requests in flight (an ``asyncio.Semaphore``) and the same connection limits.
 
@@ -39,6 +41,7 @@ CONCURRENCY = 16
 CREATIONS = 1_000
 SYNC_CALLS = 300
 ROUNDS = 5
+LISTED = 1_000
 
 
 def alternate(
@@ -76,7 +79,61 @@ def mock_server_process() -> Iterator[tuple[str, str]]:
         child.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def pages_server_process(count: int) -> Iterator[str]:
+    """Start ``tests.bench.v3_pages`` in a child process; yields its base URL."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.v3_pages", str(count)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        found = re.search(r"listening on (\S+)", child.stdout.readline())
+        if found is None:
+            raise RuntimeError("the v3 pages server did not start")
+        yield found.group(1)
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def run_list(bench: Bench) -> None:
+    """``videos.list`` over 1,000 videos in pages of 100 vs raw httpx doing the same paging."""
+    key = "bench-key-0123456789"
+    with (
+        pages_server_process(LISTED) as base_url,
+        HeyGen(api_key=key, base_url=base_url) as client,
+        httpx.Client() as raw,
+    ):
+
+        def sdk_list() -> None:
+            assert LISTED == sum(1 for _ in client.videos.list(limit=100))
+
+        def raw_list() -> None:
+            params: dict[str, str] = {"limit": "100"}
+            seen = 0
+            while True:
+                response = raw.get(f"{base_url}/v3/videos", params=params, headers={"x-api-key": key})
+                response.raise_for_status()
+                body = response.json()
+                seen += len(body["data"])
+                if not body["has_more"]:
+                    break
+                params["token"] = body["next_token"]
+            assert LISTED == seen
+
+        subject, baseline = alternate(sdk_list, raw_list)
+        bench.ratio(
+            f"HeyGen.videos.list over {LISTED:,} videos (pages of 100) vs raw httpx paging",
+            subject,
+            baseline,
+            goal=1.15,
+        )
+        subject, baseline = alternate(sdk_list, raw_list, clock=time.process_time)
+        bench.ratio("  same, client CPU time only", subject, baseline)
+
+
 def run(bench: Bench) -> None:
+    run_list(bench)
     with mock_server_process() as (base_url, api_key):
         url = f"{base_url}/v2/video/generate"
         headers = {"x-api-key": api_key}

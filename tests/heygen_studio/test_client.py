@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from heygen_studio import (
+    DEFAULT_READ_TIMEOUT,
     DEFAULT_TIMEOUT,
     APIConnectionError,
     AsyncHeyGen,
@@ -276,11 +277,11 @@ def test_generate_detailed_exposes_status_headers_and_body() -> None:
 
 def test_default_and_overridden_timeouts() -> None:
     recorder = Recorder()
-    heygen = client(recorder)
+    heygen = client(recorder, deadline=None)
     heygen.videos.generate(WIRE)
     heygen.videos.generate(WIRE, timeout=3.5)
     heygen.videos.generate(WIRE, timeout=httpx.Timeout(1.0, connect=0.5))
-    client(recorder, timeout=9).videos.generate(WIRE)
+    client(recorder, timeout=9, deadline=None).videos.generate(WIRE)
     seen = [request.extensions["timeout"] for request in recorder.requests]
     assert [
         DEFAULT_TIMEOUT.as_dict(),
@@ -288,7 +289,15 @@ def test_default_and_overridden_timeouts() -> None:
         httpx.Timeout(1.0, connect=0.5).as_dict(),
         httpx.Timeout(9).as_dict(),
     ] == seen
-    assert {"connect": 5.0, "read": 60.0, "write": 30.0, "pool": 10.0} == DEFAULT_TIMEOUT.as_dict()
+    assert {"connect": 5.0, "read": 120.0, "write": 30.0, "pool": 10.0} == DEFAULT_TIMEOUT.as_dict()
+    assert {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 10.0} == DEFAULT_READ_TIMEOUT.as_dict()
+
+
+def test_each_attempts_timeouts_are_cut_to_the_time_left_before_the_deadline() -> None:
+    now = [100.0]
+    recorder = Recorder()
+    client(recorder, deadline=7.5, clock=lambda: now[0]).videos.generate(WIRE, timeout=httpx.Timeout(10.0, connect=2.0))
+    assert {"connect": 2.0, "read": 7.5, "write": 7.5, "pool": 7.5} == recorder.requests[0].extensions["timeout"]
 
 
 @pytest.mark.parametrize("timeout", [0, -1, "5", True])
@@ -397,8 +406,9 @@ def test_async_client_shares_the_behaviour() -> None:
 
 @pytest.fixture
 def registered() -> Iterator[str]:
-    HeyGen(api_key=KEY)  # registers the key for redaction
+    heygen = HeyGen(api_key=KEY)  # registers the key for redaction while it lives
     yield KEY
+    heygen.close()
 
 
 def test_redact_replaces_keys_and_header_values(registered: str) -> None:

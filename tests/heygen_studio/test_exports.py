@@ -11,6 +11,7 @@ import heygen_studio_api.types
 import heygen_studio
 
 EXPECTED = [
+    "DEFAULT_READ_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
@@ -64,11 +65,14 @@ EXPECTED = [
     "TextVoiceParams",
     "UnprocessableEntityError",
     "Unset",
+    "Video",
     "VideoBackground",
     "VideoBackgroundParams",
+    "VideoFailedError",
     "VideoInput",
     "VideoInputParams",
     "Violation",
+    "WaitTimeoutError",
     "validate_request",
 ]
 

@@ -44,6 +44,7 @@ from heygen_studio import (
     UnprocessableEntityError,
 )
 from heygen_studio.testing import MockHeyGen
+from tests.heygen_studio import hostile
 
 CANARY = "canary-key-7f3a9c1e55d04b2b"
 
@@ -322,3 +323,93 @@ def test_tls_verification_failure_is_not_retried(untrusted_tls_server: tuple[str
     assert isinstance(outcome.error, APIConnectionError)
     assert "CERTIFICATE_VERIFY_FAILED" in str(outcome.error)
     assert ([1], []) == (accepted, outcome.sleeps)
+
+
+# -- GET and DELETE (v3): idempotent, so every transient fault is retried --------------------------------------------
+# MockHeyGen serves v2 only on this branch, so these run on a raw loopback server (tests/heygen_studio/hostile.py)
+# answering a script, one entry per request; the last entry repeats.
+
+
+def scripted(*answers: hostile.Answer) -> hostile.Answer:
+    used = [0]
+
+    def answer(conn: socket.socket, seen: hostile.Seen, stopped: threading.Event) -> None:
+        index = min(used[0], len(answers) - 1)
+        used[0] += 1
+        answers[index](conn, seen, stopped)
+
+    return answer
+
+
+def hang_up(conn: socket.socket, seen: hostile.Seen, stopped: threading.Event) -> None:
+    conn.close()
+
+
+VIDEO = hostile.fixed(200, b'{"data": {"id": "v1", "status": "completed", "video_url": "https://f/v1.mp4"}}')
+GONE = hostile.fixed(200, b'{"data": {"id": "v1", "deleted": true}}')
+BUSY = hostile.fixed(503, b'{"error": {"code": "busy", "message": "try later"}}')
+SLOW = hostile.fixed(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "2"})
+MISSING = hostile.fixed(404, b'{"error": {"code": "not_found", "message": "Video not found."}}')
+
+
+# (faults before the success, client options, the error expected or None, requests seen, sleeps)
+Case = tuple[list[hostile.Answer], dict[str, Any], type[Exception] | None, int, list[float]]
+
+
+def read_call(mode: str, base_url: str, operation: str, **options: Any) -> Outcome:
+    """One get() or delete() of video v1 through the public API, with sleeps recorded instead of slept."""
+    outcome = Outcome(result=None, error=None)
+    if mode == "sync":
+        with HeyGen(api_key=CANARY, base_url=base_url, sleep=outcome.sleeps.append, **options) as client:
+            try:
+                outcome.result = getattr(client.videos, operation)("v1")
+            except Exception as exc:
+                outcome.error = exc
+    else:
+
+        async def sleep(seconds: float) -> None:
+            outcome.sleeps.append(seconds)
+
+        async def main() -> None:
+            async with AsyncHeyGen(api_key=CANARY, base_url=base_url, sleep=sleep, **options) as client:
+                try:
+                    outcome.result = await getattr(client.videos, operation)("v1")
+                except Exception as exc:
+                    outcome.error = exc
+
+        asyncio.run(main())
+    if outcome.error is not None:
+        assert CANARY not in "".join(traceback.format_exception(outcome.error))
+    return outcome
+
+
+@pytest.mark.parametrize("operation", ["get", "delete"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ([], {}, None, 1, []),
+        ([BUSY], {}, None, 2, [0.5]),
+        ([BUSY, BUSY], {}, None, 3, [0.5, 1.0]),
+        ([BUSY, BUSY, BUSY], {}, InternalServerError, 3, [0.5, 1.0]),
+        ([SLOW], {}, None, 2, [2.0]),
+        ([hang_up], {}, None, 2, [0.5]),
+        ([hostile.silent()], {"timeout": 0.3}, None, 2, [0.5]),
+        ([MISSING], {}, NotFoundError, 1, []),
+        ([BUSY], {"max_retries": 0}, InternalServerError, 1, []),
+    ],
+    ids=["ok", "503", "503x2", "503x3", "429", "dropped", "read-timeout", "404", "no-retries"],
+)
+def test_reads_and_deletes_retry_every_transient_fault(mode: str, operation: str, case: Case) -> None:
+    faults, options, expected, requests, sleeps = case
+    success = VIDEO if operation == "get" else GONE
+    with hostile.HostileServer(scripted(*faults, success)) as server:
+        outcome = read_call(mode, server.url, operation, **options)
+    if expected is None:
+        assert outcome.error is None
+    else:
+        assert isinstance(outcome.error, expected)
+    method = "GET" if operation == "get" else "DELETE"
+    assert [f"{method} /v3/videos/v1 HTTP/1.1"] * requests == [seen.line for seen in server.requests]
+    # Backoff is jittered down by up to a quarter; Retry-After is exact.
+    assert len(sleeps) == len(outcome.sleeps)
+    assert all(0.75 * want <= got <= want for want, got in zip(sleeps, outcome.sleeps, strict=True))

@@ -93,6 +93,52 @@ TABLE: list[tuple[str, HeyGenError, RetryPolicy, int, float, float | None]] = [
     ("3xx", status(APIStatusError, 302), OPT_IN, 0, 0.0, None),
 ]
 
+# The same table for GET and DELETE ("idempotent"): a repeat cannot start a second video.
+IDEMPOTENT: list[tuple[str, HeyGenError, RetryPolicy, int, float, float | None]] = [
+    ("connection error", APIConnectionError("refused"), DEFAULT, 0, 0.0, 0.5),
+    ("TLS failure is never retried", tls_failure(), DEFAULT, 0, 0.0, None),
+    (
+        "outcome unknown (timeout, dropped) is retried",
+        OutcomeUnknownError("read timeout", creates=False),
+        DEFAULT,
+        0,
+        0.0,
+        0.5,
+    ),
+    ("outcome unknown, retries used up", OutcomeUnknownError("x", creates=False), DEFAULT, 2, 0.0, None),
+    ("outcome unknown past the deadline", OutcomeUnknownError("x", creates=False), DEFAULT, 0, 119.9, None),
+    ("429 honours Retry-After", rate_limited(3.0), DEFAULT, 0, 0.0, 3.0),
+    ("429 above the cap raises", rate_limited(61.0), DEFAULT, 0, 0.0, None),
+    ("502 without opt-in", status(InternalServerError, 502), DEFAULT, 0, 0.0, 0.5),
+    ("503 without opt-in", status(InternalServerError, 503), DEFAULT, 1, 0.0, 1.0),
+    ("504 without opt-in", status(InternalServerError, 504), DEFAULT, 0, 0.0, 0.5),
+    ("503, retries used up", status(InternalServerError, 503), DEFAULT, 2, 0.0, None),
+    ("500 is not retried", status(InternalServerError, 500), DEFAULT, 0, 0.0, None),
+    ("501 is not retried", status(InternalServerError, 501), DEFAULT, 0, 0.0, None),
+    ("2xx with a broken body", APIResponseValidationError("x", status_code=200, body=""), DEFAULT, 0, 0.0, None),
+    ("404", status(NotFoundError, 404), DEFAULT, 0, 0.0, None),
+    ("401", status(AuthenticationError, 401), DEFAULT, 0, 0.0, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "policy", "retries_taken", "elapsed", "expected"),
+    [row[1:] for row in IDEMPOTENT],
+    ids=[row[0] for row in IDEMPOTENT],
+)
+def test_idempotent_policy(
+    error: HeyGenError, policy: RetryPolicy, retries_taken: int, elapsed: float, expected: float | None
+) -> None:
+    decision = retry_decision(
+        error,
+        retry_class="idempotent",
+        retries_taken=retries_taken,
+        elapsed=elapsed,
+        policy=policy,
+        jitter=lambda: 0.0,
+    )
+    assert expected == (None if decision is None else decision.delay)
+
 
 @pytest.mark.parametrize(
     ("error", "policy", "retries_taken", "elapsed", "expected"),
@@ -135,8 +181,18 @@ NOW = 1_800_000_000.0
     [
         (None, None),
         ("2", 2.0),
-        (" 1.5 ", 1.5),
+        (" 7 ", 7.0),
         ("0", 0.0),
+        ("007", 7.0),
+        ("9" * 40, float("inf")),
+        # RFC 9110: delta-seconds is 1*DIGIT; Python's number syntax is not HTTP's.
+        (" 1.5 ", None),
+        (" 5.0", None),
+        ("1_0", None),
+        ("+5", None),
+        ("1e3", None),
+        ("\uff15", None),
+        ("5 seconds", None),
         ("-3", None),
         ("soon", None),
         ("", None),

@@ -6,6 +6,8 @@ warn_unused_ignores (strict) fails the check if one of them stops being an error
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from heygen_studio import (
@@ -16,11 +18,15 @@ from heygen_studio import (
     CreatedVideo,
     CreateVideoParams,
     CreateVideoRequest,
+    CreateVideoResponse,
     Dimension,
     HeyGen,
     RateLimitError,
     TextVoice,
+    Video,
+    VideoFailedError,
     VideoInput,
+    WaitTimeoutError,
 )
 
 client = HeyGen(timeout=httpx.Timeout(10.0), max_retries=0, retry_server_errors=True, deadline=None)
@@ -51,9 +57,34 @@ HeyGen(base_url=8000)  # type: ignore[arg-type]
 video.video_id = "x"  # type: ignore[misc]
 retry_after: float | None = RateLimitError("x", status_code=429).retry_after
 
+# -- the v3 workflow -------------------------------------------------------------------------------------------------
+created: CreatedVideo[dict[str, Any]] = client.videos.create({"type": "studio", "scenes": []})
+created = client.videos.create(type="avatar", avatar_id="a", script="Hi", voice_id="v", timeout=30.0)
+initial: str | None = created.status
+v2_body: CreateVideoResponse = video.response
+v3_body: dict[str, Any] = created.response
+wrong: CreatedVideo = client.videos.create(type="studio")  # type: ignore[assignment]
+got: Video = client.videos.get(created.video_id, timeout=httpx.Timeout(5.0))
+done: Video = client.videos.wait(created.video_id, timeout=300, poll_interval=5)
+url: str | None = done.video_url
+duration: float | None = done.duration
+for listed in client.videos.list(limit=100, folder_id="f", title="t"):
+    listed_status: str = listed.status
+client.videos.delete(created.video_id)
+client.videos.get(42)  # type: ignore[arg-type]
+client.videos.list(100)  # type: ignore[call-arg]
+client.videos.wait(created.video_id, 300)  # type: ignore[call-arg]
+done.status = "x"  # type: ignore[misc]
+failure: str | None = VideoFailedError("v", failure_code="c", failure_message=None).failure_code
+timed_out: TimeoutError = WaitTimeoutError("v", status=None, timeout=1.0)
+
 
 async def main() -> str:
     async with AsyncHeyGen(http_client=httpx.AsyncClient()) as heygen:
         created = await heygen.videos.generate(params)
         HeyGen(http_client=httpx.AsyncClient())  # type: ignore[arg-type]
-        return created.video_id
+        v3 = await heygen.videos.create({"type": "studio", "scenes": []})
+        finished: Video = await heygen.videos.wait(v3.video_id)
+        ids = [video.id async for video in heygen.videos.list(limit=10)]
+        await heygen.videos.delete(finished.id)
+        return created.video_id + ids[0]
