@@ -118,8 +118,8 @@ def inline_bounds(schema: Mapping[str, Any]) -> tuple[float, float, float, float
     if schema.get("type") not in ("number", "integer") or not keywords <= {"type", *BOUNDS}:
         return None
     return (
-        schema.get("minimum", -float(LARGEST)),
-        schema.get("maximum", float(LARGEST)),
+        schema.get("minimum", -LARGEST),
+        schema.get("maximum", LARGEST),
         schema.get("exclusiveMinimum", -math.inf),
         schema.get("exclusiveMaximum", math.inf),
         schema["type"] == "number",

@@ -346,7 +346,7 @@ class _Compiler:
         high: int | None = schema.get("maxItems")
 
         def check_array(value: Any) -> _Errors | None:
-            if type(value) is not list and not isinstance(value, list):
+            if type(value) is not list and not isinstance(value, (list, tuple)):
                 return type_error("array", value)
             errors: _Errors | None = None
             count = len(value)
@@ -422,9 +422,9 @@ class _Compiler:
         bounded = set(schema) & set(BOUNDS)
         if names in (["number"], ["integer"]) and len(found) == len(bounded):
             # The common numeric case in one closure: a range check costs comparisons, not calls.
-            # Unbounded still means "fits a float64": a larger int is no JSON number HeyGen can read.
-            low = schema.get("minimum", -float(LARGEST))
-            high = schema.get("maximum", float(LARGEST))
+            # Unbounded still means "json.dumps can write it" (see LARGEST).
+            low = schema.get("minimum", -LARGEST)
+            high = schema.get("maximum", LARGEST)
             above = schema.get("exclusiveMinimum", -math.inf)
             below = schema.get("exclusiveMaximum", math.inf)
             integer = names == ["integer"]

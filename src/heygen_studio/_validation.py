@@ -35,6 +35,7 @@ from heygen_studio._checks import (
 from heygen_studio._errors import HeyGenWarning, RequestValidationError, Violation
 from heygen_studio._payload import is_model, to_wire
 from heygen_studio._schema_compile import _Compiler
+from heygen_studio._schema_gate import gate
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
@@ -47,18 +48,21 @@ DEFAULT_OPERATION = "POST /v2/video/generate"
 
 
 class _Operation:
-    """One operation's compiled request-body check, built on first use and then reused.
+    """One operation's compiled request-body checks, built on first use and then reused.
 
-    The check is the whole verdict: it tests JSON-ness (encodable strings, numbers a float64 can
-    carry, lists not tuples, any value under ``{}`` or an unnamed key) where it tests the schema, so
-    a valid payload is walked once.
+    ``check`` (compiled Python checkers) is the verdict and explains every failure; ``gate``
+    (jsonschema-rs, see ``_schema_gate``) says "valid" first, fast, where the schema lets it see every
+    value (``None`` elsewhere). The tests hold the two to the same verdict.
     """
 
-    __slots__ = ("check", "name")
+    __slots__ = ("check", "gate", "name", "schema", "schemas")
 
     def __init__(self, name: str, schemas: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         self.name = name
+        self.schemas = schemas
+        self.schema = schema
         self.check: _Check = _Compiler(schemas).compile(schema, where=name)
+        self.gate = gate(schemas, schema)
 
     def errors(self, payload: Any) -> list[_Error] | None:
         """The check's errors, with a self-referencing or very deep payload (under a recursive schema) as one."""
@@ -66,6 +70,20 @@ class _Operation:
             return self.check(payload)
         except RecursionError:
             return json_problems(payload) or [_Error("depth", "nested too deeply to check")]
+
+    def verdict(self, payload: Any) -> list[_Error] | None:
+        """``None`` when ``payload`` is valid, else every violation.
+
+        The gate's "valid" is final; its "no" (or a raise) only means "look closer": it also says no
+        to a numeric 0 (see ``_schema_gate``), so the checkers decide.
+        """
+        if self.gate is not None:
+            try:
+                if self.gate(payload):
+                    return None
+            except Exception:
+                pass
+        return self.errors(payload)
 
 
 _operations: dict[str, _Operation] = {}
@@ -139,10 +157,7 @@ def validate_request(
     if type(payload) is not dict:
         # The checkers read models at any depth themselves; a model or mapping at the root becomes a dict.
         payload = to_wire(payload) if is_model(payload) else dict(payload) if isinstance(payload, Mapping) else payload
-    try:
-        errors = found.check(payload)
-    except RecursionError:
-        errors = found.errors(payload)
+    errors = found.verdict(payload)
     if errors is None:
         return []  # the common case: a valid dict builds nothing but the empty result
     return _violations(errors, strict=strict, stacklevel=2)
@@ -188,7 +203,7 @@ def prepare_request(
         raise TypeError(f"expected a CreateVideoRequest or a dict, got {type(request).__name__}")
     found = _operations.get(operation) or _operation(operation)
     payload: dict[str, Any] = to_wire(source)
-    errors = found.errors(payload)
+    errors = found.verdict(payload)
     if errors is None:
         return payload
     violations = _violations(errors, strict=strict, stacklevel=3)
