@@ -38,9 +38,9 @@ def gate(schemas: Mapping[str, Any], root: Mapping[str, Any]) -> Callable[[Any],
     """jsonschema-rs's ``is_valid`` on the Draft 4 form of ``root``, or ``None`` where it would not see everything."""
     try:
         _examined(schemas, root, set())
-    except _Unsafe:
+        return _validator(schemas, root).is_valid  # type: ignore[no-any-return]
+    except (_Unsafe, ImportError):  # without jsonschema-rs (no wheel for some platform) the checkers decide
         return None
-    return _validator(schemas, root).is_valid  # type: ignore[no-any-return]
 
 
 def _validator(schemas: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
