@@ -545,6 +545,6 @@ def test_patched_spec_carries_the_rules_the_validation_layer_reads() -> None:
 
 
 def test_every_rule_kind_is_known_to_the_validation_layer() -> None:
-    source = (ROOT / "src" / "heygen_studio" / "_validation.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "heygen_studio" / "_rules.py").read_text(encoding="utf-8")
     for kind in {rule["rule"] for rules in RULES.values() for rule in rules}:
         assert f'    "{kind}": _' in source, kind
