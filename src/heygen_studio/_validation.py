@@ -6,17 +6,21 @@ body, and their ``x-heygen-rules``); the modules behind this one only know what
 each JSON Schema keyword and each rule kind means:
 
 - ``_checks``: error records, JSON's types, how values are shown, and whether a
-  payload is JSON at all (lone surrogates, tuples, huge ints, deep nesting).
+  payload is JSON at all (lone surrogates, huge ints, deep nesting, non-JSON
+  objects; a tuple is an array, as ``json.dumps`` sends it).
 - ``_scalars``, ``_unions``, ``_rules``, ``_schema_compile``: the compiler that
   turns a schema into checker closures reporting every violation with its
-  HeyGen-style path (``video_inputs.0.voice.audio_url``).
+  HeyGen-style path (``video_inputs.0.voice.audio_url``). They are the verdict.
 - ``_standard_schema``: the same schema as standard JSON Schema (Draft 2020-12),
   the form the tests and the benchmark hand to jsonschema / jsonschema-rs.
+- ``_schema_gate``: that form in Draft 4 for jsonschema-rs, whose "valid" comes
+  first and fast where it can see every value; its "no" sends the payload to
+  the checkers.
 
 One verdict: every front door (this module, the CLI, MockHeyGen, ``generate``)
 calls :func:`validate_request`/:func:`prepare_request`, and a payload passes only
 if it is JSON that ``json.dumps(...).encode("utf-8")`` can send and that
-satisfies the schema, both decided in one walk of the payload.
+satisfies the schema; the checkers test both in one walk.
 """
 
 from __future__ import annotations
