@@ -25,9 +25,10 @@ MAX_DEPTH = 64
 #: Quoted values and keys longer than this are cut in messages and paths, so a 50 MB key is not repeated whole.
 CLIP = 60
 
-# An int beyond what a JSON number can carry (a float64): HeyGen cannot read it, and Python's
-# int-to-str limit (4,300 digits) makes json.dumps raise ValueError on much larger ones.
-LARGEST = int(sys.float_info.max)
+# The largest int json.dumps can write: past Python's int-to-str limit (4,300 digits by default) it
+# raises ValueError. JSON itself sets no limit, so smaller ints are valid JSON numbers.
+_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+LARGEST = 10**_DIGITS - 1
 
 
 class SchemaCompileError(Exception):
@@ -109,7 +110,8 @@ TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
     "boolean": is_boolean,
     "null": lambda value: value is None,
     "object": lambda value: isinstance(value, dict),
-    "array": lambda value: isinstance(value, list),
+    # A tuple is sent as a JSON array (json.dumps, to_wire), so it is one everywhere.
+    "array": lambda value: isinstance(value, (list, tuple)),
 }
 
 
@@ -161,7 +163,8 @@ def show(value: Any) -> str:
         return f'string "{text}"'
     if isinstance(value, int):
         if not -LARGEST <= value <= LARGEST:
-            return f"an integer of {value.bit_length():,} bits (too large for a JSON number)"
+            digits = int(value.bit_length() * 0.30103) + 1
+            return f"an integer of about {digits:,} digits (more than the {_DIGITS:,} json.dumps can write)"
         return f"integer {clip(str(value))}"
     if isinstance(value, float):
         if math.isfinite(value):
@@ -169,7 +172,7 @@ def show(value: Any) -> str:
         return f"{'NaN' if math.isnan(value) else ('-' if value < 0 else '') + 'Infinity'} (not a finite number)"
     if isinstance(value, dict):
         return "an object"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
     return f"a Python {type(value).__name__} (not JSON)"
 
@@ -214,10 +217,11 @@ def _text_problem(text: str, what: str) -> str | None:
 def json_problems(payload: Any) -> _Errors | None:
     """Everything in ``payload`` that ``json.dumps(...).encode("utf-8")`` would refuse or silently change.
 
-    Lone surrogates (in values and keys), keys that are not strings, containers other than ``dict`` and
-    ``list`` (a tuple is not a JSON array), other Python objects, NaN and the infinities, ints too large for
-    a JSON number, and nesting deeper than :data:`MAX_DEPTH` (which is also where a payload that contains
-    itself ends). Iterative, so no input makes it raise ``RecursionError``.
+    Lone surrogates (in values and keys), keys that are not strings, Python objects other than
+    ``dict``, ``list``, ``tuple`` (sent as an array), str, int, float, bool and None, NaN and the
+    infinities, ints past json.dumps's digit limit, and nesting deeper than :data:`MAX_DEPTH` (which
+    is also where a payload that contains itself ends). Iterative, so no input makes it raise
+    ``RecursionError``.
 
     Returns:
         The problems, each at its path, or ``None`` when the payload is plain JSON.
@@ -225,7 +229,7 @@ def json_problems(payload: Any) -> _Errors | None:
     errors: _Errors | None = None
     # (container, path of the container, depth)
     stack: list[tuple[Any, tuple[str | int, ...], int]] = [(payload, (), 0)]
-    if not isinstance(payload, (dict, list)):
+    if not isinstance(payload, (dict, list, tuple)):
         root = _leaf_problem(payload)
         return None if root is None else [_Error(*root)]
     while stack:
@@ -242,7 +246,7 @@ def json_problems(payload: Any) -> _Errors | None:
                     shown = key if isinstance(key, str) else clip(repr(key))
                     errors = extend(errors, [_Error("json", problem, shown, *reversed(path))])
                     continue
-            if isinstance(item, (dict, list)):
+            if isinstance(item, (dict, list, tuple)):
                 stack.append((item, (*path, key), depth + 1))
                 continue
             found = _leaf_problem(item)
@@ -270,10 +274,8 @@ def _leaf_problem(value: Any) -> tuple[str, str] | None:
         return None if -LARGEST <= value <= LARGEST else ("json", f"must be a JSON number, got {show(value)}")
     if isinstance(value, float):
         return None if math.isfinite(value) else ("json", f"must be a JSON number, got {show(value)}")
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list, tuple)):
         return None
-    if isinstance(value, tuple):
-        return ("type", "must be a list (a JSON array), got a Python tuple")
     return ("type", f"must be JSON (object, array, string, number, boolean or null), got {show(value)}")
 
 
@@ -290,7 +292,7 @@ def check_json(value: Any) -> _Errors | None:
 
 def type_error(expected: str, value: Any) -> _Errors:
     """Why ``value`` is not of the ``expected`` JSON type; a value that is not JSON at all says that instead."""
-    # A lone surrogate or a tuple is better named as such; NaN or a huge int reads well as a wrong type.
+    # A lone surrogate or a set is better named as such; NaN or a huge int reads well as a wrong type.
     if isinstance(value, str) or not isinstance(value, (dict, list, int, float)):
         found = _leaf_problem(value)
         if found is not None:
@@ -316,7 +318,7 @@ def is_plain_json(value: Any, depth: int = 0) -> bool:
             if kind is str:
                 if not item.isascii() and unencodable(item):
                     return False
-            elif kind is dict or kind is list:
+            elif kind is dict or kind is list or kind is tuple:
                 if not is_plain_json(item, depth + 1):
                     return False
             elif kind is int:
@@ -329,7 +331,7 @@ def is_plain_json(value: Any, depth: int = 0) -> bool:
             elif not (kind is bool or item is None):
                 return False
         return True
-    if kind is list:
+    if kind is list or kind is tuple:
         if depth >= MAX_DEPTH:
             return False
         # The same tests as for a dict's values, repeated rather than called: this loop is the hot path.
@@ -338,7 +340,7 @@ def is_plain_json(value: Any, depth: int = 0) -> bool:
             if kind is str:
                 if not item.isascii() and unencodable(item):
                     return False
-            elif kind is dict or kind is list:
+            elif kind is dict or kind is list or kind is tuple:
                 if not is_plain_json(item, depth + 1):
                     return False
             elif kind is int:

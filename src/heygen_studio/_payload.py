@@ -30,11 +30,10 @@ def is_model(value: object) -> bool:
 
 
 def to_wire(value: Any, _depth: int = 0) -> Any:
-    """A JSON-ready copy of ``value``: models become dicts, ``UNSET`` fields vanish.
+    """A JSON-ready copy of ``value``: models become dicts, tuples become lists, ``UNSET`` fields vanish.
 
-    Anything else (including values JSON cannot represent, and tuples, which are
-    not JSON arrays) is passed through unchanged, so the validator can name it
-    instead of ``json.dumps`` failing (or quietly turning a tuple into an array)
+    Anything else (including values JSON cannot represent) is passed through
+    unchanged, so the validator can name it instead of ``json.dumps`` failing
     later. Beyond ``MAX_DEPTH`` levels containers are passed through as they are,
     so a payload that contains itself ends here rather than in ``RecursionError``.
     """
@@ -45,7 +44,7 @@ def to_wire(value: Any, _depth: int = 0) -> Any:
         return value  # the validator reports the nesting
     if kind is dict:
         return {key: to_wire(item, _depth + 1) for key, item in value.items() if not isinstance(item, Unset)}
-    if kind is list:
+    if kind is list or kind is tuple:
         return [to_wire(item, _depth + 1) for item in value]
     if attrs.has(kind):
         return _model_to_wire(value, _depth)

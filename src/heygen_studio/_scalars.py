@@ -1,4 +1,4 @@
-"""Scalar keywords: what a string, number or literal must satisfy, as small constraint closures.
+"""Scalar schemas: what a string, number or literal must satisfy, as small checker closures.
 
 Also the cheap "always valid" summaries ``compile_object`` uses to check the
 common field shapes inline, without a call per field.
@@ -11,7 +11,21 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from heygen_studio._checks import LARGEST, SchemaCompileError, _Error, is_number, literal, matcher, show
+from heygen_studio._checks import (
+    LARGEST,
+    TYPE_TESTS,
+    SchemaCompileError,
+    _Check,
+    _Error,
+    _Errors,
+    check_json,
+    extend,
+    is_number,
+    literal,
+    matcher,
+    show,
+    type_error,
+)
 
 _Constraint = Callable[[Any], "_Error | None"]
 
@@ -118,8 +132,8 @@ def inline_bounds(schema: Mapping[str, Any]) -> tuple[float, float, float, float
     if schema.get("type") not in ("number", "integer") or not keywords <= {"type", *BOUNDS}:
         return None
     return (
-        schema.get("minimum", -float(LARGEST)),
-        schema.get("maximum", float(LARGEST)),
+        schema.get("minimum", -LARGEST),
+        schema.get("maximum", LARGEST),
         schema.get("exclusiveMinimum", -math.inf),
         schema.get("exclusiveMaximum", math.inf),
         schema["type"] == "number",
@@ -201,3 +215,87 @@ def _bound_constraint(
         return _Error(keyword, f"must be {sign} {literal(limit)} ({source}), got {show(value)}")
 
     return bound
+
+
+SCALAR_KEYWORDS = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", *BOUNDS})
+
+
+def compile_scalar(schema: Mapping[str, Any], *, where: str) -> _Check:
+    """The checker of a schema with no structure: a type (or type list), enum/const, lengths, pattern, bounds."""
+    unsupported = {key for key in schema if key not in ANNOTATIONS and not key.startswith("x-")} - SCALAR_KEYWORDS
+    if unsupported:
+        raise SchemaCompileError(f"{where}: unsupported keywords {sorted(unsupported)}")
+    kinds = schema.get("type")
+    names = [kinds] if isinstance(kinds, str) else list(kinds or ())
+    for name in names:
+        if name not in TYPE_TESTS:
+            raise SchemaCompileError(f"{where}: unknown type {name!r}")
+    tests = [TYPE_TESTS[name] for name in names]
+    expected = " or ".join(names)
+    found = constraints(schema, where=where)
+    if not names or {"object", "array"} & set(names):
+        # Containers allowed by a type list (or by no type): their contents must still be JSON.
+        tests = [*tests, lambda value: check_json(value) is None] if names else [lambda value: True]
+        if not names and not found:
+            return check_json
+
+    is_type = tests[0] if len(tests) == 1 else (lambda value: any(test(value) for test in tests))
+
+    def wrong_type(value: Any) -> _Errors:
+        if isinstance(value, (dict, list)) and not names:
+            return check_json(value) or []
+        return type_error(expected, value)
+
+    if not found:
+
+        def check_type(value: Any) -> _Errors | None:
+            return None if is_type(value) else wrong_type(value)
+
+        return check_type
+
+    if names == ["string"] and len(found) == 1 and "pattern" in schema:
+        search = ecma_pattern(schema["pattern"]).search
+        (pattern,) = found
+
+        def check_pattern(value: Any) -> _Errors | None:
+            if type(value) is str and value.isascii() and search(value) is not None:
+                return None
+            if not is_type(value):
+                return wrong_type(value)
+            error = pattern(value)
+            return None if error is None else [error]
+
+        return check_pattern
+
+    bounded = set(schema) & set(BOUNDS)
+    if names in (["number"], ["integer"]) and len(found) == len(bounded):
+        # The common numeric case in one closure: a range check costs comparisons, not calls.
+        # Unbounded still means "json.dumps can write it" (see LARGEST).
+        low = schema.get("minimum", -LARGEST)
+        high = schema.get("maximum", LARGEST)
+        above = schema.get("exclusiveMinimum", -math.inf)
+        below = schema.get("exclusiveMaximum", math.inf)
+        integer = names == ["integer"]
+
+        def check_range(value: Any) -> _Errors | None:
+            kind = type(value)
+            if kind is int or (kind is float and not integer and value - value == 0.0) or is_type(value):
+                if low <= value <= high and above < value < below:
+                    return None
+                if is_type(value):
+                    return [error for constraint in found if (error := constraint(value)) is not None]
+            return wrong_type(value)
+
+        return check_range
+
+    def check_scalar(value: Any) -> _Errors | None:
+        if not is_type(value):
+            return wrong_type(value)
+        errors: _Errors | None = None
+        for constraint in found:
+            error = constraint(value)
+            if error is not None:
+                errors = extend(errors, [error])
+        return errors
+
+    return check_scalar

@@ -10,13 +10,10 @@ path paying for it. Keywords this module does not know are refused with
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from heygen_studio._checks import (
-    LARGEST,
-    TYPE_TESTS,
     WRONG_VARIANT,
     SchemaCompileError,
     _Check,
@@ -34,9 +31,8 @@ from heygen_studio._payload import is_model, to_wire
 from heygen_studio._rules import compile_rule
 from heygen_studio._scalars import (
     ANNOTATIONS,
-    BOUNDS,
     always_valid,
-    constraints,
+    compile_scalar,
     ecma_pattern,
     effective,
     inline_bounds,
@@ -47,7 +43,6 @@ from heygen_studio._unions import compile_choice, describe, discriminated_arms
 _OBJECT_KEYWORDS = frozenset(
     {"type", "properties", "required", "additionalProperties", "minProperties", "maxProperties", "x-heygen-rules"}
 )
-_SCALAR_KEYWORDS = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", *BOUNDS})
 _REF = "#/components/schemas/"
 
 
@@ -122,13 +117,13 @@ class _Compiler:
             return self.compile_object(schema, where=where)
         if kinds == "array":
             return self.compile_array(schema, where=where)
-        return self.compile_scalar(schema, where=where)
+        return compile_scalar(schema, where=where)
 
     def nullable_part(self, schema: Mapping[str, Any], keys: set[str]) -> Mapping[str, Any] | bool | None:
         """The non-null part of a schema that also allows ``null`` around a structure, else ``None``.
 
         Covers 3.0's ``nullable: true``, 3.1's ``type: [..., "null"]`` on objects and arrays, and 3.1's
-        ``anyOf: [X, {"type": "null"}]``. Type lists of scalars are left to :meth:`compile_scalar`.
+        ``anyOf: [X, {"type": "null"}]``. Type lists of scalars are left to ``compile_scalar``.
         """
         if schema.get("nullable") is True:
             rest = {key: value for key, value in schema.items() if key != "nullable"}
@@ -346,7 +341,7 @@ class _Compiler:
         high: int | None = schema.get("maxItems")
 
         def check_array(value: Any) -> _Errors | None:
-            if type(value) is not list and not isinstance(value, list):
+            if type(value) is not list and not isinstance(value, (list, tuple)):
                 return type_error("array", value)
             errors: _Errors | None = None
             count = len(value)
@@ -372,85 +367,6 @@ class _Compiler:
             return errors
 
         return check_array
-
-    def compile_scalar(self, schema: Mapping[str, Any], *, where: str) -> _Check:
-        unsupported = _significant(schema) - _SCALAR_KEYWORDS
-        if unsupported:
-            raise SchemaCompileError(f"{where}: unsupported keywords {sorted(unsupported)}")
-        kinds = schema.get("type")
-        names = [kinds] if isinstance(kinds, str) else list(kinds or ())
-        for name in names:
-            if name not in TYPE_TESTS:
-                raise SchemaCompileError(f"{where}: unknown type {name!r}")
-        tests = [TYPE_TESTS[name] for name in names]
-        expected = " or ".join(names)
-        found = constraints(schema, where=where)
-        if not names or {"object", "array"} & set(names):
-            # Containers allowed by a type list (or by no type): their contents must still be JSON.
-            tests = [*tests, lambda value: check_json(value) is None] if names else [lambda value: True]
-            if not names and not found:
-                return check_json
-
-        is_type = tests[0] if len(tests) == 1 else (lambda value: any(test(value) for test in tests))
-
-        def wrong_type(value: Any) -> _Errors:
-            if isinstance(value, (dict, list)) and not names:
-                return check_json(value) or []
-            return type_error(expected, value)
-
-        if not found:
-
-            def check_type(value: Any) -> _Errors | None:
-                return None if is_type(value) else wrong_type(value)
-
-            return check_type
-
-        if names == ["string"] and len(found) == 1 and "pattern" in schema:
-            search = ecma_pattern(schema["pattern"]).search
-            (pattern,) = found
-
-            def check_pattern(value: Any) -> _Errors | None:
-                if type(value) is str and value.isascii() and search(value) is not None:
-                    return None
-                if not is_type(value):
-                    return wrong_type(value)
-                error = pattern(value)
-                return None if error is None else [error]
-
-            return check_pattern
-
-        bounded = set(schema) & set(BOUNDS)
-        if names in (["number"], ["integer"]) and len(found) == len(bounded):
-            # The common numeric case in one closure: a range check costs comparisons, not calls.
-            # Unbounded still means "fits a float64": a larger int is no JSON number HeyGen can read.
-            low = schema.get("minimum", -float(LARGEST))
-            high = schema.get("maximum", float(LARGEST))
-            above = schema.get("exclusiveMinimum", -math.inf)
-            below = schema.get("exclusiveMaximum", math.inf)
-            integer = names == ["integer"]
-
-            def check_range(value: Any) -> _Errors | None:
-                kind = type(value)
-                if kind is int or (kind is float and not integer and value - value == 0.0) or is_type(value):
-                    if low <= value <= high and above < value < below:
-                        return None
-                    if is_type(value):
-                        return [error for constraint in found if (error := constraint(value)) is not None]
-                return wrong_type(value)
-
-            return check_range
-
-        def check_scalar(value: Any) -> _Errors | None:
-            if not is_type(value):
-                return wrong_type(value)
-            errors: _Errors | None = None
-            for constraint in found:
-                error = constraint(value)
-                if error is not None:
-                    errors = extend(errors, [error])
-            return errors
-
-        return check_scalar
 
 
 def _list_of_schemas(value: Any, keyword: str, where: str) -> list[Any]:

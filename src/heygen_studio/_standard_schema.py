@@ -82,7 +82,7 @@ class _Translator:
             elif key not in ("nullable", "discriminator", "x-heygen-rules"):
                 out[key] = value
         for keyword in ("oneOf", "anyOf"):
-            if self.tag_dispatch and keyword in schema and isinstance(schema.get("discriminator"), Mapping):
+            if keyword in schema and isinstance(schema.get("discriminator"), Mapping):
                 self.dispatch(schema, keyword, out)
         rules = [self.rule(rule, schema) for rule in schema.get("x-heygen-rules", ())]
         if rules:
@@ -100,8 +100,8 @@ class _Translator:
         out["type"] = "object"
         out["required"] = sorted({*out.get("required", ()), tag})
         out.setdefault("properties", {})[tag] = {"type": "string", "enum": tags}
-        if by_tag is None:
-            return  # no tag ties to an arm: the plain union stays
+        if by_tag is None or not self.tag_dispatch:
+            return  # the union as written, with the tag's values required as the discriminator says
         del out[keyword]
         out["allOf"] = [
             *out.get("allOf", ()),

@@ -6,17 +6,21 @@ body, and their ``x-heygen-rules``); the modules behind this one only know what
 each JSON Schema keyword and each rule kind means:
 
 - ``_checks``: error records, JSON's types, how values are shown, and whether a
-  payload is JSON at all (lone surrogates, tuples, huge ints, deep nesting).
+  payload is JSON at all (lone surrogates, huge ints, deep nesting, non-JSON
+  objects; a tuple is an array, as ``json.dumps`` sends it).
 - ``_scalars``, ``_unions``, ``_rules``, ``_schema_compile``: the compiler that
   turns a schema into checker closures reporting every violation with its
-  HeyGen-style path (``video_inputs.0.voice.audio_url``).
+  HeyGen-style path (``video_inputs.0.voice.audio_url``). They are the verdict.
 - ``_standard_schema``: the same schema as standard JSON Schema (Draft 2020-12),
   the form the tests and the benchmark hand to jsonschema / jsonschema-rs.
+- ``_schema_gate``: that form in Draft 4 for jsonschema-rs, whose "valid" comes
+  first and fast where it can see every value; its "no" sends the payload to
+  the checkers.
 
 One verdict: every front door (this module, the CLI, MockHeyGen, ``generate``)
 calls :func:`validate_request`/:func:`prepare_request`, and a payload passes only
 if it is JSON that ``json.dumps(...).encode("utf-8")`` can send and that
-satisfies the schema, both decided in one walk of the payload.
+satisfies the schema; the checkers test both in one walk.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from heygen_studio._checks import (
 from heygen_studio._errors import HeyGenWarning, RequestValidationError, Violation
 from heygen_studio._payload import is_model, to_wire
 from heygen_studio._schema_compile import _Compiler
+from heygen_studio._schema_gate import gate
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
@@ -47,18 +52,21 @@ DEFAULT_OPERATION = "POST /v2/video/generate"
 
 
 class _Operation:
-    """One operation's compiled request-body check, built on first use and then reused.
+    """One operation's compiled request-body checks, built on first use and then reused.
 
-    The check is the whole verdict: it tests JSON-ness (encodable strings, numbers a float64 can
-    carry, lists not tuples, any value under ``{}`` or an unnamed key) where it tests the schema, so
-    a valid payload is walked once.
+    ``check`` (compiled Python checkers) is the verdict and explains every failure; ``gate``
+    (jsonschema-rs, see ``_schema_gate``) says "valid" first, fast, where the schema lets it see every
+    value (``None`` elsewhere). The tests hold the two to the same verdict.
     """
 
-    __slots__ = ("check", "name")
+    __slots__ = ("check", "gate", "name", "schema", "schemas")
 
     def __init__(self, name: str, schemas: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         self.name = name
+        self.schemas = schemas
+        self.schema = schema
         self.check: _Check = _Compiler(schemas).compile(schema, where=name)
+        self.gate = gate(schemas, schema)
 
     def errors(self, payload: Any) -> list[_Error] | None:
         """The check's errors, with a self-referencing or very deep payload (under a recursive schema) as one."""
@@ -66,6 +74,20 @@ class _Operation:
             return self.check(payload)
         except RecursionError:
             return json_problems(payload) or [_Error("depth", "nested too deeply to check")]
+
+    def verdict(self, payload: Any) -> list[_Error] | None:
+        """``None`` when ``payload`` is valid, else every violation.
+
+        The gate's "valid" is final; its "no" (or a raise) only means "look closer": it also says no
+        to a numeric 0 (see ``_schema_gate``), so the checkers decide.
+        """
+        if self.gate is not None:
+            try:
+                if self.gate(payload):
+                    return None
+            except Exception:
+                pass
+        return self.errors(payload)
 
 
 _operations: dict[str, _Operation] = {}
@@ -139,10 +161,7 @@ def validate_request(
     if type(payload) is not dict:
         # The checkers read models at any depth themselves; a model or mapping at the root becomes a dict.
         payload = to_wire(payload) if is_model(payload) else dict(payload) if isinstance(payload, Mapping) else payload
-    try:
-        errors = found.check(payload)
-    except RecursionError:
-        errors = found.errors(payload)
+    errors = found.verdict(payload)
     if errors is None:
         return []  # the common case: a valid dict builds nothing but the empty result
     return _violations(errors, strict=strict, stacklevel=2)
@@ -188,7 +207,7 @@ def prepare_request(
         raise TypeError(f"expected a CreateVideoRequest or a dict, got {type(request).__name__}")
     found = _operations.get(operation) or _operation(operation)
     payload: dict[str, Any] = to_wire(source)
-    errors = found.errors(payload)
+    errors = found.verdict(payload)
     if errors is None:
         return payload
     violations = _violations(errors, strict=strict, stacklevel=3)

@@ -8,8 +8,11 @@
   jsonschema-rs checks neither that strings can be encoded (lone surrogates),
   nor tuples, nor ``1920.0`` for an integer; ``validate_request`` does, in the
   same walk. Then a request with 5 violations vs the valid one plus the cost of
-  reporting (turning the 5 error records into ``Violation`` objects), and the
-  time for a request of 1,000,000 scenes (past ``maxItems``).
+  reporting: jsonschema-rs only says yes or no, so reporting is the compiled
+  checkers' walk of the invalid request and building its ``Violation`` objects;
+  the goal says a failing request pays no more than that on top of the valid
+  path (before, it ran the whole check twice). And the time for a request of
+  1,000,000 scenes (past ``maxItems``).
 
 - ``validate_request`` vs fastjsonschema on the seed's own inline request schema
   (openapi/heygen-api.json), compiled once outside the timing, same payload.
@@ -159,10 +162,10 @@ def bench_invalid(bench: Bench) -> None:
     body = payload(RICH_SCENE, 50)
     bad = five_violations(body)
     assert 5 == len(validate_request(bad)), validate_request(bad)
-    errors = _operation(DEFAULT_OPERATION).check(bad) or []
+    operation = _operation(DEFAULT_OPERATION)
     valid = bench.time(lambda: validate_request(body), repeat=15, number=40)
     invalid = bench.time(lambda: validate_request(bad), repeat=15, number=40)
-    report = bench.time(lambda: [error.violation() for error in errors], repeat=15, number=40)
+    report = bench.time(lambda: [error.violation() for error in operation.errors(bad) or ()], repeat=15, number=40)
     name = "validate_request, 50 x rich scene, 5 violations vs valid + reporting them"
     bench.ratio(name, invalid, valid + report, goal=1.0)
 

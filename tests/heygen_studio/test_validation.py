@@ -636,11 +636,11 @@ PREPARE_SOURCES: list[tuple[str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
         lambda: (None, {"video_inputs": valid_payload()["video_inputs"], "dimension": {"width": 1280, "height": 720}}),
     ),
     (
-        "keyword fields and an UNSET title",
+        "keyword fields, a tuple of scenes and an UNSET title",
         lambda: (
             None,
             {
-                "video_inputs": list(readme_request().video_inputs),
+                "video_inputs": tuple(readme_request().video_inputs),
                 "dimension": {"width": 1280, "height": 720},
                 "title": UNSET,
             },

@@ -211,3 +211,58 @@ def test_the_schema_module_emits_inline_request_bodies() -> None:
         namespace["REQUEST_BODIES"],
         namespace["INLINE_REQUEST_BODIES"],
     )
+
+
+@pytest.mark.parametrize(
+    ("schema", "gated"),
+    [
+        ({"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False}, True),
+        ({"type": "object", "properties": {"a": {"type": "string"}}}, False),  # open: other keys unseen
+        ({"type": "object", "properties": {"a": {}}, "additionalProperties": False}, False),  # {} unseen
+        ({"type": "array"}, False),  # items unseen
+        (
+            {
+                "type": "object",
+                "properties": {"n": {"type": "number", "nullable": True}},
+                "additionalProperties": False,
+            },
+            False,
+        ),
+        (PET_MAPPED, True),
+        (PET_INLINE, False),  # arms open
+    ],
+)
+def test_the_gate_is_built_only_where_jsonschema_rs_sees_every_value(schema: Any, gated: bool) -> None:
+    from heygen_studio._schema_gate import gate
+
+    assert gated == (gate(COMPONENTS, schema) is not None)
+
+
+def test_without_jsonschema_rs_the_checkers_decide_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from heygen_studio_api.schema import SCHEMAS
+
+    from heygen_studio._schema_gate import gate
+
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails, as on a platform with no wheel
+    assert gate(SCHEMAS, {"$ref": f"{REF}CreateVideoRequest"}) is None
+    monkeypatch.setattr("heygen_studio._validation._operations", {})
+    assert [] == validate_request(valid_payload())
+    assert ["video_inputs"] == [v.path for v in validate_request({"video_inputs": []})]
+
+
+def test_the_gate_leaves_a_numeric_zero_and_huge_ints_to_the_checkers() -> None:
+    from heygen_studio._schema_gate import gate
+
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": False}
+    check = gate(COMPONENTS, schema)
+    assert check is not None
+    assert (True, False, False, False) == (check({"n": 5}), check({"n": 0}), check({"n": 10**5000}), check({"n": 1.0}))
+    assert ["type"] == [v.rule for v in _violations_of(schema, {"n": 10**5000})]
+
+
+def _violations_of(schema: Any, payload: Any) -> list[Any]:
+    from heygen_studio._validation import _Operation
+
+    return [error.violation() for error in _Operation("tiny", COMPONENTS, schema).verdict(payload) or ()]

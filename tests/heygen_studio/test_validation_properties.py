@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from jsonschema import Draft202012Validator
 
 from heygen_studio import CreateVideoRequest, validate_request
-from heygen_studio._validation import prepare_request
+from heygen_studio._validation import DEFAULT_OPERATION, _operation, prepare_request
 from tests.heygen_studio.strategies import payloads
 
 HEX = r"^#[0-9a-fA-F]{6}\Z"
@@ -296,3 +296,29 @@ def test_the_oracle_itself_knows_the_rules(payload: dict[str, Any], valid: bool)
     # Guard against an oracle that agrees because it accepts everything.
     assert valid == oracle_says_valid(payload)
     assert valid == (not validate_request(payload))
+
+
+def _has_numeric_zero(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_numeric_zero(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_numeric_zero(item) for item in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
+@settings(max_examples=1200, **PROPERTY_SETTINGS)
+@given(payloads(mutate=True))
+def test_the_fast_gate_and_the_checkers_agree(payload: Any) -> None:
+    # The gate's "valid" is final, so it must never pass what the checkers refuse; its "no" must only
+    # ever be for something the checkers refuse, or for a numeric 0, which it leaves to them on purpose.
+    operation = _operation(DEFAULT_OPERATION)
+    assert operation.gate is not None
+    try:
+        said: bool | None = operation.gate(payload)
+    except Exception:
+        said = None
+    errors = operation.errors(payload)
+    if said:
+        assert errors is None, [error.violation() for error in errors or ()]
+    if errors is None and said is False:
+        assert _has_numeric_zero(payload)
