@@ -15,7 +15,7 @@ from heygen_studio_api.params import CreateVideoParams
 from heygen_studio_api.types import UNSET, Unset
 
 from heygen_studio._errors import HeyGenError, RequestValidationError, Violation
-from heygen_studio._payload import encode_json, is_model, to_wire
+from heygen_studio._payload import encode_json
 from heygen_studio._transport import APIResponse, Operation, TimeoutArg, Transport
 from heygen_studio._validation import prepare_request
 from heygen_studio._video_models import CREATE, DELETE, GENERATE, GET, LIST, CreatedVideo, Page, Video, list_params
@@ -39,30 +39,11 @@ def prepare_body(
     validated for every operation.
     """
     try:
-        if operation == GENERATE.name:
-            payload = prepare_request(request, fields, strict=transport.strict)
-        else:
-            # POST /v3/videos: until validate_request knows v3 bodies (``operation=``), only
-            # the shape is checked here: one JSON object, from a model, a dict or fields.
-            payload = _v3_payload(request, fields)
+        payload = prepare_request(request, fields, operation=operation, strict=transport.strict)
     except RecursionError:
         raise RequestValidationError([Violation("", "is nested too deeply or contains itself", "depth")]) from None
     callback_id = payload.get("callback_id")
     return encode_json(payload), callback_id if isinstance(callback_id, str) else None
-
-
-def _v3_payload(request: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
-    if request is not None and fields:
-        raise TypeError(f"pass either a request or its fields as keyword arguments, not both (got {sorted(fields)})")
-    if request is None and not fields:
-        raise TypeError("nothing to send: pass a request model, a dict, or the request's fields")
-    source = fields if request is None else request
-    if not isinstance(source, Mapping) and not is_model(source):
-        raise TypeError(f"expected a request model or a dict, got {type(source).__name__}")
-    payload = to_wire(source)
-    if not isinstance(payload, dict):
-        raise RequestValidationError([Violation("", "must be a JSON object", "type")])
-    return payload
 
 
 def _with_retries(result: APIResponse[CreatedVideo[R]]) -> APIResponse[CreatedVideo[R]]:

@@ -40,7 +40,9 @@ from heygen_studio import (
 KEY = "videos-test-key-0123456789"
 STUDIO: dict[str, Any] = {
     "type": "studio",
-    "scenes": [{"type": "avatar_video", "input": {"avatar_id": "a1", "script": "Hello", "voice_id": "v1"}}],
+    "scenes": [
+        {"type": "avatar_video", "input": {"type": "avatar", "avatar_id": "a1", "script": "Hello", "voice_id": "v1"}}
+    ],
 }
 
 
@@ -586,3 +588,12 @@ def test_end_to_end_async_create_wait_list_delete(v3: V3Server) -> None:
     assert ("completed", ["v1"]) == asyncio.run(main())
     assert {} == v3.videos
     assert [1.0, 1.0] == clock.sleeps
+
+
+def test_create_validates_the_v3_body_against_the_spec_and_sends_nothing_invalid() -> None:
+    script = Script(ok({"video_id": "v", "status": "waiting"}))
+    scene = {"type": "avatar_video", "input": {"type": "avatar", "avatar_id": "a1", "voice_id": "v1"}}
+    with pytest.raises(RequestValidationError) as caught:
+        sync_client(script).videos.create({"type": "studio", "scenes": [scene]})
+    assert ["scenes.0.input"] == [violation.path for violation in caught.value.violations]
+    assert [] == script.requests
