@@ -157,9 +157,8 @@ class Hoister:
         spec = arm["properties"].get(prop)
         if not isinstance(spec, dict) or "$ref" in spec or _tag_of(arm, prop) not in (None, tag):
             return
-        if _tag_of(arm, prop) is None:
-            arm["properties"][prop] = {**spec, "const": tag}
-            arm["properties"][prop].pop("enum", None)
+        if "const" not in spec:  # a single enum value means the same, but only const becomes a model constant
+            arm["properties"][prop] = {**{k: v for k, v in spec.items() if k != "enum"}, "const": tag}
         required = arm.setdefault("required", [])
         if isinstance(required, list) and prop not in required:
             required.append(prop)
@@ -189,6 +188,8 @@ class Hoister:
         prop = _common_tag(arms)
         for index, arm in enumerate(arms):
             tag = _tag_of(arm, prop) if prop else None
+            if prop and tag:
+                self._pin_tag(arm, prop, tag)
             name = self._arm_name(None, tag, arm, context) if _is_object(arm) and "$ref" not in arm else None
             if name is None:
                 self.visit(arm, f"{context}Type{index}")

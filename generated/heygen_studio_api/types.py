@@ -4,7 +4,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -54,3 +54,39 @@ class Response(Generic[T]):
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+
+
+def dispatch_on_tag(data: object, arms: tuple[type[Any], ...]) -> Any:
+    """Parse ``data`` with the arm whose tag it carries, or return None when the arms share no tag.
+
+    Each arm lists its required constant string properties in ``_TAGS``; the first property
+    every arm pins to a different value is the discriminator.
+
+    Raises:
+        ValueError: ``data`` carries a tag no arm has, or none.
+    """
+    key = _tag_key(arms)
+    if key is None or not isinstance(data, Mapping):
+        return None
+    tag = data.get(key)
+    for arm in arms:
+        if arm._TAGS[key] == tag:
+            return arm.from_dict(data)
+    known = ", ".join(sorted(repr(arm._TAGS[key]) for arm in arms))
+    raise ValueError(f"unknown {key} {tag!r}: expected one of {known}")
+
+
+_TAG_KEYS: dict[tuple[type[Any], ...], str | None] = {}
+
+
+def _tag_key(arms: tuple[type[Any], ...]) -> str | None:
+    if arms not in _TAG_KEYS:
+        tags: list[Mapping[str, str]] = [getattr(arm, "_TAGS", {}) for arm in arms]
+        found = None
+        for key in tags[0] if tags else ():
+            values = [t.get(key) for t in tags]
+            if None not in values and len(set(values)) == len(values):
+                found = key
+                break
+        _TAG_KEYS[arms] = found
+    return _TAG_KEYS[arms]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -27,6 +27,9 @@ class AudioVoice:
     href="https://docs.heygen.com/reference/upload-asset" target="_blank">Upload Asset</a> endpoint. Either
     `audio_url` or `audio_asset_id` must be provided. Omitting both or defining both will result in an error.
     _Applies only to `audio` type._ """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "audio",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,6 +21,9 @@ class ColorBackground:
     """ Specifies the background type.  """
     value: str | Unset = _attrs_field(default=UNSET, metadata={"server_default": "#FFFFFF"})
     """ Hex colour code for the background. _Applies only to `color` type._ Server default: '#FFFFFF'. """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "color",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,6 +22,9 @@ class SilenceVoice:
     duration: str | Unset = _attrs_field(default=UNSET, metadata={"server_default": "1"})
     """ Duration of silence, value ranges from `1.0` and `100.0`. _Applies only to `silence` type._ Server default:
     '1'. """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "silence",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -72,6 +72,9 @@ class TalkingPhotoCharacter:
     video frame. Default is { "x": 0.0, "y": 0.0 }, which centers the character.
     Use the <a href="https://docs.heygen.com/page/tools-1" target="_blank">Avatar Positioning</a> tool for easier
     adjustment. _Applies to both `avatar` and `talking_photo` type._ """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "talking_photo",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -41,6 +41,9 @@ class TextVoice:
     Voices</a> endpoint. _Applies only to `text` type._ """
     elevenlabs_settings: ElevenLabsSettings | Unset = UNSET
     """ Advanced voice customization via ElevenLabs. _Applies only to `text` type._ """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "text",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -35,6 +35,9 @@ class VideoBackground:
     target="_blank">Video Playback Styles</a> for more details. """
     fit: VideoBackgroundFit | Unset = _attrs_field(default=UNSET, metadata={"server_default": "cover"})
     """ Choose how background video fits to the screen.  Server default: 'cover'. """
+    _TAGS: ClassVar[dict[str, str]] = {
+        "type": "video",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -111,6 +111,17 @@ class VideoInput:
         def _parse_character(data: object) -> AvatarCharacter | TalkingPhotoCharacter | Unset:
             if isinstance(data, Unset):
                 return data
+            from heygen_studio_api.types import dispatch_on_tag  # noqa: PLC0415
+
+            dispatched = dispatch_on_tag(
+                data,
+                (
+                    AvatarCharacter,
+                    TalkingPhotoCharacter,
+                ),
+            )
+            if dispatched is not None:
+                return cast(AvatarCharacter | TalkingPhotoCharacter | Unset, dispatched)
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -130,6 +141,18 @@ class VideoInput:
         def _parse_voice(data: object) -> AudioVoice | SilenceVoice | TextVoice | Unset:
             if isinstance(data, Unset):
                 return data
+            from heygen_studio_api.types import dispatch_on_tag  # noqa: PLC0415
+
+            dispatched = dispatch_on_tag(
+                data,
+                (
+                    TextVoice,
+                    AudioVoice,
+                    SilenceVoice,
+                ),
+            )
+            if dispatched is not None:
+                return cast(AudioVoice | SilenceVoice | TextVoice | Unset, dispatched)
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -157,6 +180,18 @@ class VideoInput:
         def _parse_background(data: object) -> ColorBackground | ImageBackground | Unset | VideoBackground:
             if isinstance(data, Unset):
                 return data
+            from heygen_studio_api.types import dispatch_on_tag  # noqa: PLC0415
+
+            dispatched = dispatch_on_tag(
+                data,
+                (
+                    ColorBackground,
+                    ImageBackground,
+                    VideoBackground,
+                ),
+            )
+            if dispatched is not None:
+                return cast(ColorBackground | ImageBackground | Unset | VideoBackground, dispatched)
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
