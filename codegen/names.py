@@ -203,6 +203,30 @@ def _property_collisions(spec: dict[str, Any], problems: list[Problem]) -> None:
     walk(spec, ())
 
 
+def _json_bodies(spec: dict[str, Any], problems: list[Problem]) -> None:
+    """Keep only the JSON form of a request body that also offers others.
+
+    The client sends JSON; openapi-python-client 0.29.1 skips XML with a warning and writes an
+    unimportable module (``body: Pet | Pet | Unset`` without importing Unset) for JSON beside a form.
+    """
+    for path, method, operation in _operations(spec):
+        body = operation.get("requestBody")
+        if not isinstance(body, dict):
+            continue
+        content = body.get("content")
+        if isinstance(content, dict) and "application/json" in content and len(content) > 1:
+            dropped = sorted(str(media) for media in content if media != "application/json")
+            body["content"] = {"application/json": content["application/json"]}
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    f"{method.upper()} {path}: request body sent as application/json only; "
+                    f"not generated: {', '.join(dropped)}",
+                    pointer(("paths", path, method, "requestBody", "content")),
+                )
+            )
+
+
 def sanitize(spec: dict[str, Any]) -> list[Problem]:
     """Rewrite the names in ``spec`` (a copy the generators read) in place; return what was noted or refused."""
     problems: list[Problem] = []
@@ -210,4 +234,5 @@ def sanitize(spec: dict[str, Any]) -> list[Problem]:
     _rename_schemas(spec)
     _rename_operations(spec)
     _placeholders(spec, problems)
+    _json_bodies(spec, problems)
     return problems

@@ -179,8 +179,8 @@ class Hoister:
     def _plain_union(self, node: Schema, key: str, context: str) -> None:
         arms: list[Schema] = node[key]
         real = [arm for arm in arms if not _is_null(arm)]
-        # One object beside null: a nullable object, named like a plain property would be.
-        if len(real) == 1 and len(arms) == 2 and _is_object(real[0]) and "$ref" not in real[0]:
+        # One object or enum beside null: nullable, named like a plain property would be.
+        if len(real) == 1 and len(arms) == 2 and (_is_object(real[0]) or "enum" in real[0]) and "$ref" not in real[0]:
             index = arms.index(real[0])
             self.visit(real[0], context)
             arms[index] = self._hoist(real[0], context)
@@ -264,12 +264,12 @@ def _is_object(schema: Any) -> bool:
 
 def _nullable_object(schema: Any) -> bool:
     """An inline object that may be null: 3.0 ``nullable: true`` or a 3.1 type list with "null"."""
-    if not isinstance(schema, dict) or "$ref" in schema or not isinstance(schema.get("properties"), dict):
+    if not isinstance(schema, dict) or "$ref" in schema:
         return False
     kind = schema.get("type")
-    return (schema.get("nullable") is True and kind in (None, "object")) or (
-        isinstance(kind, list) and sorted(kind) == ["null", "object"]
-    )
+    if isinstance(kind, list) and sorted(kind) == ["null", "object"]:
+        return True
+    return schema.get("nullable") is True and (kind == "object" or isinstance(schema.get("properties"), dict))
 
 
 def _not_nullable(schema: Schema) -> Schema:
