@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from codegen import typeddicts
 from codegen.documents import dump_json, load_document
 from codegen.errors import CodegenError
 from codegen.names import sanitize
@@ -340,14 +341,20 @@ def generate_tree(
     readable, problems = generator_spec(spec, source=source)
     class_names = load_document(CODEGEN_DIR / "config" / "datamodel-codegen.json")["class_names"]
     package = out / package_name
-    with tempfile.TemporaryDirectory(prefix="heygen-codegen-") as tmp:
-        spec_file = Path(tmp) / "spec.json"
-        spec_file.write_text(json.dumps(readable), encoding="utf-8")
-        problems += _run_openapi_python_client(spec_file, package, package_name)
-    raise_for_errors(problems, source=source, strict=strict)
     params = typeddict_spec(readable, class_names)
-    if params is not None:
-        _run_datamodel_codegen(params, package / "params.py")
+    with tempfile.TemporaryDirectory(prefix="heygen-codegen-") as tmp:
+        # datamodel-codegen runs in a child while openapi-python-client runs here (see codegen.typeddicts).
+        running = typeddicts.start(params, Path(tmp)) if params is not None else None
+        try:
+            spec_file = Path(tmp) / "spec.json"
+            spec_file.write_text(json.dumps(readable), encoding="utf-8")
+            problems += _run_openapi_python_client(spec_file, package, package_name)
+            raise_for_errors(problems, source=source, strict=strict)
+            if running is not None:
+                typeddicts.finish(running, package / "params.py")
+        finally:
+            if running is not None:
+                typeddicts.stop(running)
     (package / "schema.py").write_text(_schema_module(spec), encoding="utf-8")
     _apply_rewrites(package)
     _ruff("check", "--fix-only", "--select", "I,F401", "--exit-zero", cwd=out)
@@ -413,14 +420,23 @@ def _replace_tree(new: Path, old: Path) -> None:
         shutil.rmtree(backup)
     if old.exists():
         os.replace(old, backup)
-    shutil.copytree(new, old)
+    try:  # staged on the same file system (see _staging): a rename, not a second copy of every file
+        os.replace(new, old)
+    except OSError:
+        shutil.copytree(new, old)
     if backup.exists():
         shutil.rmtree(backup)
 
 
+def _staging(target: Path) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder beside ``target``, so the finished tree moves into place by a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=f".{target.name}-staging-", dir=target.parent)
+
+
 def run_in_place(layout: Layout = REPO, *, strict: bool = True) -> list[Problem]:
     """`python -m codegen generate`: regenerate openapi/ outputs and generated/ in place; return the notes."""
-    with tempfile.TemporaryDirectory(prefix="heygen-generate-") as tmp:
+    with _staging(layout.generated) as tmp:
         outputs = build(layout, Path(tmp), strict=strict)
         layout.patched.write_text(outputs.patched_text, encoding="utf-8")
         layout.manifest.write_text(outputs.manifest_text, encoding="utf-8")
@@ -436,7 +452,7 @@ def run_from_spec(spec_path: Path, out: Path, *, package_name: str = PACKAGE, st
     from codegen.extract import read_definition
 
     spec = copy.deepcopy(read_definition(spec_path))
-    with tempfile.TemporaryDirectory(prefix="heygen-generate-") as tmp:
+    with _staging(out) as tmp:
         staging = Path(tmp) / "generated"
         staging.mkdir()
         problems = generate_tree(spec, staging, source=spec_path.name, package_name=package_name, strict=strict)
