@@ -339,6 +339,7 @@ def generate_tree(
             "not starting with a digit, not a keyword)"
         )
     readable, problems = generator_spec(spec, source=source)
+    raise_for_errors(problems, source=source, strict=strict)  # fail before the generators run, when we can
     class_names = load_document(CODEGEN_DIR / "config" / "datamodel-codegen.json")["class_names"]
     package = out / package_name
     params = typeddict_spec(readable, class_names)

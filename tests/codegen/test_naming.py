@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import subprocess
 import sys
 import typing
 from collections.abc import Iterator
@@ -284,3 +286,48 @@ def test_tags_are_matched_by_const_prose_property_and_elimination() -> None:
     ]
     tags = ["asset_id", "avatar", "base64", "studio", "url"]
     assert ["url", "asset_id", "base64", "studio", "avatar"] == match_tags(arms, tags, "type")
+
+
+# --- the command line: flags and the summary, on specs refused before any generator runs ------------------
+
+
+def _cli(tmp_path: Path, spec: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[2]
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    command = [sys.executable, "-m", "codegen", "generate", *args]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False, timeout=120)
+
+
+def _json_and_xml() -> dict[str, Any]:
+    spec = json.loads(json.dumps(ODD))
+    body = spec["paths"]["/videos?beta=true"]["post"]["requestBody"]["content"]
+    body["application/xml"] = {"schema": {"type": "string"}}
+    return spec
+
+
+def test_cli_strict_makes_a_warning_fatal_before_generating(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _cli(tmp_path, _json_and_xml(), "--spec", str(tmp_path / "spec.json"), "--out", str(out), "--strict")
+    assert 2 == result.returncode
+    assert [
+        "error: spec.json: refused (--strict: warnings are fatal): POST /videos?beta=true: request body sent as "
+        "application/json only; not generated: application/xml at /paths/~1videos?beta=true/post/requestBody/content"
+    ] == result.stderr.splitlines()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--package-name", "odd-api"], "error: --package-name 'odd-api' is not a Python package name"),
+        (["--package-name", "other"], "error: --package-name needs --spec: our own spec keeps heygen_studio_api"),
+    ],
+)
+def test_cli_package_name_errors_are_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    spec_args = ["--spec", str(tmp_path / "spec.json"), "--out", str(tmp_path / "out")] if "odd-api" in args else []
+    result = _cli(tmp_path, ODD, *spec_args, *args)
+    assert 2 == result.returncode
+    assert 1 == len(result.stderr.splitlines()), result.stderr
+    assert result.stderr.startswith(expected)
