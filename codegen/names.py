@@ -17,9 +17,9 @@ Non-ASCII letters are folded to ASCII where Unicode gives a decomposition
 (``Café`` -> ``Cafe``) and dropped otherwise.  Collisions are resolved in
 document order by a numeric suffix (``FooBar``, ``FooBar2``), compared the way
 the generator compares them (case and separators ignored), so two names never
-become one class or one module.  Two properties of one object whose Python
-names collide (``a-b`` and ``a_b``) are an error naming both: the wire names
-must stay and attribute names cannot be chosen per property.
+become one class or one module.  Properties keep their wire names; the generator
+resolves most attribute collisions itself (``a-b`` -> ``ab`` beside ``a_b``), and one it
+cannot (``a-b`` and ``a.b``) is an error naming both.
 """
 
 from __future__ import annotations
@@ -176,7 +176,17 @@ def _placeholders(spec: dict[str, Any], problems: list[Problem]) -> None:
 
 
 def _property_collisions(spec: dict[str, Any], problems: list[Problem]) -> None:
+    """Properties of one object that would share a Python attribute, as openapi-python-client decides.
+
+    It names an attribute in snake_case and, when two collide, falls back to each name with only its
+    non-word characters dropped (``a-b`` -> ``ab`` beside ``a_b``); only a collision that survives
+    the fallback (``a-b`` and ``a.b``) is refused here.  Python folds identifiers with NFKC, so
+    the comparison does too.
+    """
     from openapi_python_client.strings import PythonIdentifier
+
+    def attribute(name: str, *, fallback: bool = False) -> str:
+        return unicodedata.normalize("NFKC", str(PythonIdentifier(name, prefix="field_", skip_snake_case=fallback)))
 
     def walk(node: Any, where: tuple[str | int, ...]) -> None:
         if isinstance(node, dict):
@@ -184,16 +194,17 @@ def _property_collisions(spec: dict[str, Any], problems: list[Problem]) -> None:
             if isinstance(properties, dict):
                 first: dict[str, str] = {}
                 for name in properties:
-                    python = unicodedata.normalize("NFKC", str(PythonIdentifier(name, prefix="field_")))
-                    if python in first:
+                    python = attribute(name)
+                    other = first.setdefault(python, name)
+                    if other != name and attribute(other, fallback=True) == attribute(name, fallback=True):
                         problems.append(
                             Problem(
                                 Severity.ERROR,
-                                f"properties {first[python]!r} and {name!r} both become the attribute {python!r}",
+                                f"properties {other!r} and {name!r} both become the attribute "
+                                f"{attribute(name, fallback=True)!r}",
                                 pointer((*where, "properties")),
                             )
                         )
-                    first.setdefault(python, name)
             for key, value in node.items():
                 walk(value, (*where, key))
         elif isinstance(node, list):

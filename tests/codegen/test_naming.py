@@ -96,7 +96,10 @@ ODD: dict[str, Any] = {
                 },
             },
             "FooBar": {"type": "object", "properties": {"a": {"type": "string"}}},
-            "Foo_Bar": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "Foo_Bar": {
+                "type": "object",
+                "properties": {"a-b": {"type": "string"}, "a_b": {"type": "integer"}, "A.B": {"type": "boolean"}},
+            },
             "Caf\u00e9": {"type": "object", "properties": {"c": {"type": "string"}}},
             "Drawing": {
                 "type": "object",
@@ -241,15 +244,23 @@ def test_every_request_body_has_a_typeddict_inline_ones_too(odd: ModuleType) -> 
     assert {"kind", "avatar_id"} == set(params.AvatarRequestParams.__required_keys__)
 
 
-def test_python_name_collisions_between_properties_are_one_error_naming_both(tmp_path: Path) -> None:
+def test_attribute_collisions_are_resolved_deterministically(odd: ModuleType) -> None:
+    models = importlib.import_module("odd_api.models")
+    wire = {"a-b": "s", "a_b": 1, "A.B": True}
+    model = models.FooBar2.from_dict(wire)
+    assert ("s", 1, True) == (model.ab, model.a_b, model.AB)
+    assert wire == model.to_dict()
+
+
+def test_an_attribute_collision_the_generator_cannot_resolve_is_an_error_naming_both(tmp_path: Path) -> None:
     spec = json.loads(json.dumps(ODD))
-    spec["components"]["schemas"]["FooBar"]["properties"] = {"a-b": {}, "a_b": {}, "A.B": {}}
+    spec["components"]["schemas"]["FooBar"]["properties"] = {"a-b": {}, "a.b": {}, "a b": {}}
     with pytest.raises(CodegenError) as caught:
         generate_tree(spec, tmp_path, source="odd.json")
     assert [
         "odd.json: refused: 2 problems:",
-        "  properties 'a-b' and 'a_b' both become the attribute 'a_b' at /components/schemas/FooBar/properties",
-        "  properties 'a-b' and 'A.B' both become the attribute 'a_b' at /components/schemas/FooBar/properties",
+        "  properties 'a-b' and 'a.b' both become the attribute 'ab' at /components/schemas/FooBar/properties",
+        "  properties 'a-b' and 'a b' both become the attribute 'ab' at /components/schemas/FooBar/properties",
     ] == str(caught.value).splitlines()
 
 
