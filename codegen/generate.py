@@ -1,24 +1,26 @@
-"""Stage 3, generate: patched spec -> generated/ with both generators in one process.
+"""Stage 3, generate: patched spec -> generated/ with both generators.
 
+The spec is first checked (``codegen.safety``: only what is dangerous is
+refused), then a copy for the generators gets readable names
+(``codegen.names``) and named inline unions (``codegen.unions``).
 openapi-python-client writes the attrs models and the sync/async endpoint
-functions (``generated/heygen_studio_api``); datamodel-code-generator writes
-TypedDicts for every request body (``heygen_studio_api/params.py``); codegen
-adds ``schema.py`` (the patched component schemas as a Python literal, read by
-the validation layer), a header on every file, and formats everything with
-ruff once.  Output is staged in a temporary folder and moved into place only
-when every step succeeded, so a failed run leaves the old tree untouched.
+functions (``generated/heygen_studio_api``) in this process while
+datamodel-code-generator writes TypedDicts for every request body
+(``params.py``) in a child (``codegen.typeddicts``); codegen adds ``schema.py``
+(the patched component schemas as a Python literal, read by the validation
+layer), a header on every file, and formats everything with ruff once.  Output
+is staged beside its target and moved into place only when every step
+succeeded, so a failed run leaves the old tree untouched.  Problems are
+collected as data (``codegen.problems``) and reported once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
-import io
 import json
 import keyword
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,9 +34,10 @@ from typing import Any
 from codegen import typeddicts
 from codegen.documents import dump_json, load_document
 from codegen.errors import CodegenError
+from codegen.generators import run_openapi_python_client
 from codegen.names import sanitize
 from codegen.patch import apply_patches, patch_files
-from codegen.problems import Problem, Severity, printable, raise_for_errors
+from codegen.problems import Problem, raise_for_errors
 from codegen.safety import find_problems
 from codegen.unions import hoist_unions
 
@@ -148,79 +151,6 @@ def typeddict_spec(spec: dict[str, Any], class_names: dict[str, str]) -> dict[st
 
 
 # --- running the generators ---------------------------------------------------
-
-
-def _run_openapi_python_client(spec_file: Path, out: Path, package_name: str) -> list[Problem]:
-    from openapi_python_client import generate as opc_generate
-    from openapi_python_client.config import Config, ConfigFile, MetaType
-
-    config_file = ConfigFile.load_from_path(CODEGEN_DIR / "config" / "openapi-python-client.yaml")
-    if package_name != PACKAGE:
-        config_file = config_file.model_copy(
-            update={"package_name_override": package_name, "project_name_override": package_name.replace("_", "-")}
-        )
-    config = Config.from_sources(
-        config_file,
-        MetaType.NONE,
-        spec_file,
-        "utf-8",
-        overwrite=True,
-        output_path=out,
-    )
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating <path>"
-        try:
-            errors = opc_generate(config=config, custom_template_path=CODEGEN_DIR / "templates")
-        except OSError as exc:  # e.g. a module name built from nested schema names is over the file name limit
-            name = Path(exc.filename).name if exc.filename else ""
-            shown = f"{name[:60]}..." if len(name) > 60 else name
-            raise CodegenError(f"openapi-python-client could not write {shown!r}: {exc.strerror or exc}") from None
-    # A skipped endpoint or schema is reported at the end of the run, and is fatal with --strict.
-    return [generator_problem(error) for error in errors]
-
-
-_OBJECT_REPR = re.compile(r"<(?:[\w.]+\.)?UntrustedString object at 0x[0-9a-fA-F]+>")
-_WHERE = re.compile(r"^(?:WARNING|ERROR) parsing (\w+) (\S+) within \S+?\.\s*")
-
-
-def generator_problem(error: Any) -> Problem:
-    """One openapi-python-client GeneratorError as a plain-text Problem: operation, then the reason."""
-    from openapi_python_client.parser.errors import ErrorLevel
-
-    text = " ".join(part.strip() for part in (str(error.header), str(error.detail or "")) if part.strip())
-    text = _OBJECT_REPR.sub("<name>", " ".join(text.split()))
-    where = _WHERE.match(text)
-    if where is not None:
-        text = f"{where.group(1).upper()} {where.group(2)}: {text[where.end() :]}"
-    severity = Severity.ERROR if error.level == ErrorLevel.ERROR else Severity.WARNING
-    return Problem(severity, f"openapi-python-client: {printable(text)}")
-
-
-def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
-    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType
-
-    try:
-        code = generate(
-            json.dumps(spec),
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.TypingTypedDict,
-            target_python_version=PythonVersion.PY_310,
-            disable_timestamp=True,
-            # Without postponed annotations the TypedDicts know their real required keys at run time
-            # (`__required_keys__`), so runtime introspection (pydantic, typeguard) agrees with mypy.
-            disable_future_imports=True,
-            use_union_operator=True,
-            use_standard_collections=True,
-            use_schema_description=True,
-            use_field_description=True,
-            enum_field_as_literal=LiteralType.All,
-            formatters=[],
-        )
-    except Exception as exc:  # the library raises many types; report one line
-        raise CodegenError(f"datamodel-code-generator failed: {exc}".splitlines()[0]) from None
-    if not isinstance(code, str):
-        raise CodegenError("datamodel-code-generator returned several modules; expected one")
-    out_file.write_text(code, encoding="utf-8")
 
 
 def _schema_module(spec: dict[str, Any]) -> str:
@@ -349,7 +279,7 @@ def generate_tree(
         try:
             spec_file = Path(tmp) / "spec.json"
             spec_file.write_text(json.dumps(readable), encoding="utf-8")
-            problems += _run_openapi_python_client(spec_file, package, package_name)
+            problems += run_openapi_python_client(spec_file, package, package_name)
             raise_for_errors(problems, source=source, strict=strict)
             if running is not None:
                 typeddicts.finish(running, package / "params.py")

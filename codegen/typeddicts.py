@@ -60,11 +60,11 @@ def stop(running: Running) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from codegen.generate import _run_datamodel_codegen
+    from codegen.generators import run_datamodel_codegen
 
     spec_file, out_file = Path(argv[0]), Path(argv[1])
     try:
-        _run_datamodel_codegen(json.loads(spec_file.read_text(encoding="utf-8")), out_file)
+        run_datamodel_codegen(json.loads(spec_file.read_text(encoding="utf-8")), out_file)
     except CodegenError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -134,8 +134,16 @@ class Hoister:
         arms: list[Schema] = node[key]
         mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
         tags = list(mapping) if mapping else [t for t in (_tag_of(self._resolve(a), prop) for a in arms) if t]
-        resolved = [self._resolve(arm) for arm in arms]
-        matched = match_tags(resolved, tags, prop)
+        # A $ref arm's tags are the mapping entries naming it.
+        by_ref = {index: _mapped_tags(arm["$ref"], mapping) for index, arm in enumerate(arms) if "$ref" in arm}
+        free = [tag for tag in tags if not any(tag in found for found in by_ref.values())]
+        inline = [index for index, arm in enumerate(arms) if "$ref" not in arm]
+        matched: list[str | None] = [None] * len(arms)
+        for index, tag in zip(inline, match_tags([arms[i] for i in inline], free, prop), strict=True):
+            matched[index] = tag
+        for index, found in by_ref.items():
+            # An arm that several tags map to (dog, puppy -> Dog) takes either: nothing to pin.
+            matched[index] = found[0] if len(found) == 1 else None
         for index, (arm, tag) in enumerate(zip(arms, matched, strict=True)):
             target = self._resolve(arm)
             if tag is not None and isinstance(target.get("properties"), dict):
@@ -167,8 +175,8 @@ class Hoister:
     def _arm_name(target: Any, tag: str | None, arm: Schema, context: str) -> str | None:
         if isinstance(target, str) and target:
             bare = target[len(_SCHEMA_REF) :] if target.startswith(_SCHEMA_REF) else target
-            name = class_name(bare)
-            if name and not name.startswith("Schema"):
+            name = class_name(bare, prefix="")
+            if name and not name[0].isdigit():
                 return name
         if tag:
             return context + class_name(tag, prefix="")
@@ -252,6 +260,16 @@ class Hoister:
                     for media in ((response or {}).get("content") or {}).values() if isinstance(response, dict) else ():
                         if isinstance(media, dict):
                             self.visit(media.get("schema"), f"{base}Response{class_name(str(code), prefix='')}")
+
+
+def _mapped_tags(ref: str, mapping: dict[str, Any]) -> list[str]:
+    """The mapping's tags for ``ref``.
+
+    OpenAPI's implicit tag (the component name) is not pinned: a wrong pin would refuse valid
+    data, a missing one only loses the dispatch.
+    """
+    name = ref[len(_SCHEMA_REF) :] if ref.startswith(_SCHEMA_REF) else ref
+    return [tag for tag, target in mapping.items() if target in (ref, name)]
 
 
 def _is_null(schema: Any) -> bool:

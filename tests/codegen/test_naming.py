@@ -342,3 +342,29 @@ def test_cli_package_name_errors_are_one_line(tmp_path: Path, args: list[str], e
     assert 2 == result.returncode
     assert 1 == len(result.stderr.splitlines()), result.stderr
     assert result.stderr.startswith(expected)
+
+
+def test_an_arm_several_tags_map_to_is_not_pinned_to_one() -> None:
+    from codegen.unions import hoist_unions
+
+    ref = "#/components/schemas/"
+    spec: dict[str, Any] = {
+        "components": {
+            "schemas": {
+                "Dog": {"type": "object", "properties": {"pet_type": {"type": "string"}}},
+                "Cat": {"type": "object", "properties": {"pet_type": {"type": "string"}}},
+                "Pet": {
+                    "oneOf": [{"$ref": f"{ref}Dog"}, {"$ref": f"{ref}Cat"}],
+                    "discriminator": {
+                        "propertyName": "pet_type",
+                        "mapping": {"dog": f"{ref}Dog", "puppy": f"{ref}Dog", "cat": f"{ref}Cat"},
+                    },
+                },
+            }
+        }
+    }
+    hoist_unions(spec)
+    schemas = spec["components"]["schemas"]
+    assert {"type": "string"} == schemas["Dog"]["properties"]["pet_type"]
+    assert {"type": "string", "const": "cat"} == schemas["Cat"]["properties"]["pet_type"]
+    assert ["pet_type"] == schemas["Cat"]["required"]
