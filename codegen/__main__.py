@@ -25,6 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="regenerate openapi/ outputs and generated/ in place")
     generate.add_argument("--spec", type=Path, help="generate from this spec (page, JSON or YAML) instead")
     generate.add_argument("--out", type=Path, help="with --spec: the folder to write")
+    generate.add_argument("--package-name", help="with --spec: the Python package to write (default heygen_studio_api)")
+    strictness = generate.add_mutually_exclusive_group()
+    strictness.add_argument(
+        "--strict", action="store_true", default=None, help="fail on any generator warning (default for our own spec)"
+    )
+    strictness.add_argument(
+        "--lenient", dest="strict", action="store_false", help="report generator warnings, exit 0 (default with --spec)"
+    )
 
     verify = commands.add_parser("verify", help="fail (exit 1) if committed outputs differ from a fresh run")
     verify.add_argument("--no-cache", action="store_true", help="always regenerate, ignoring the fast path")
@@ -127,15 +135,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {generate.REPO.patched}")
         elif args.command == "generate":
             from codegen import generate
+            from codegen.problems import summary
 
             if args.spec is not None:
                 if args.out is None:
                     raise CodegenError("--spec needs --out")
-                generate.run_from_spec(args.spec, args.out)
-                print(f"generated {args.out} from {args.spec}")
+                package = args.package_name or generate.PACKAGE
+                problems = generate.run_from_spec(args.spec, args.out, package_name=package, strict=bool(args.strict))
+                print(f"generated {args.out / package} from {args.spec}")
             else:
-                generate.run_in_place()
+                if args.package_name is not None:
+                    raise CodegenError("--package-name needs --spec: our own spec keeps heygen_studio_api")
+                problems = generate.run_in_place(strict=args.strict is not False)
                 print("generated openapi/heygen-api.patched.json, openapi/manifest.json and generated/")
+            sys.stderr.write(summary(problems))
         elif args.command == "verify":
             from codegen import verify
 

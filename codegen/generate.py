@@ -1,21 +1,25 @@
-"""Stage 3, generate: patched spec -> generated/ with both generators in one process.
+"""Stage 3, generate: patched spec -> generated/ with both generators.
 
+The spec is first checked (``codegen.safety``: only what is dangerous is
+refused), then a copy for the generators gets readable names
+(``codegen.names``) and named inline unions (``codegen.unions``).
 openapi-python-client writes the attrs models and the sync/async endpoint
-functions (``generated/heygen_studio_api``); datamodel-code-generator writes
-TypedDicts for every request body (``heygen_studio_api/params.py``); codegen
-adds ``schema.py`` (the patched component schemas as a Python literal, read by
-the validation layer), a header on every file, and formats everything with
-ruff once.  Output is staged in a temporary folder and moved into place only
-when every step succeeded, so a failed run leaves the old tree untouched.
+functions (``generated/heygen_studio_api``) in this process while
+datamodel-code-generator writes TypedDicts for every request body
+(``params.py``) in a child (``codegen.typeddicts``); codegen adds ``schema.py``
+(the patched component schemas as a Python literal, read by the validation
+layer), a header on every file, and formats everything with ruff once.  Output
+is staged beside its target and moved into place only when every step
+succeeded, so a failed run leaves the old tree untouched.  Problems are
+collected as data (``codegen.problems``) and reported once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
-import io
 import json
+import keyword
 import os
 import shutil
 import subprocess
@@ -27,10 +31,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from codegen import typeddicts
 from codegen.documents import dump_json, load_document
 from codegen.errors import CodegenError
+from codegen.generators import run_openapi_python_client
+from codegen.names import sanitize
 from codegen.patch import apply_patches, patch_files
-from codegen.safety import check_spec
+from codegen.problems import Problem, raise_for_errors
+from codegen.safety import find_problems
+from codegen.unions import hoist_unions
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEGEN_DIR = Path(__file__).resolve().parent
@@ -144,63 +153,6 @@ def typeddict_spec(spec: dict[str, Any], class_names: dict[str, str]) -> dict[st
 # --- running the generators ---------------------------------------------------
 
 
-def _run_openapi_python_client(spec_file: Path, out: Path) -> None:
-    from openapi_python_client import generate as opc_generate
-    from openapi_python_client.config import Config, ConfigFile, MetaType
-
-    config = Config.from_sources(
-        ConfigFile.load_from_path(CODEGEN_DIR / "config" / "openapi-python-client.yaml"),
-        MetaType.NONE,
-        spec_file,
-        "utf-8",
-        overwrite=True,
-        output_path=out,
-    )
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating <path>"
-        try:
-            errors = opc_generate(config=config, custom_template_path=CODEGEN_DIR / "templates")
-        except OSError as exc:  # e.g. a module name built from nested schema names is over the file name limit
-            name = Path(exc.filename).name if exc.filename else ""
-            shown = f"{name[:60]}..." if len(name) > 60 else name
-            raise CodegenError(f"openapi-python-client could not write {shown!r}: {exc.strerror or exc}") from None
-    # Warnings (a skipped endpoint or schema) are reported; any of them would
-    # silently drop API surface, so they stop the run like errors do.
-    if errors:
-        lines = []
-        for error in errors:
-            detail = f": {error.detail}" if error.detail else ""
-            lines.append(f"{error.level.value}: {error.header}{detail}".replace("\n", " "))
-        raise CodegenError("openapi-python-client reported problems:\n  " + "\n  ".join(lines))
-
-
-def _run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
-    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType
-
-    try:
-        code = generate(
-            json.dumps(spec),
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.TypingTypedDict,
-            target_python_version=PythonVersion.PY_310,
-            disable_timestamp=True,
-            # Without postponed annotations the TypedDicts know their real required keys at run time
-            # (`__required_keys__`), so runtime introspection (pydantic, typeguard) agrees with mypy.
-            disable_future_imports=True,
-            use_union_operator=True,
-            use_standard_collections=True,
-            use_schema_description=True,
-            use_field_description=True,
-            enum_field_as_literal=LiteralType.All,
-            formatters=[],
-        )
-    except Exception as exc:  # the library raises many types; report one line
-        raise CodegenError(f"datamodel-code-generator failed: {exc}".splitlines()[0]) from None
-    if not isinstance(code, str):
-        raise CodegenError("datamodel-code-generator returned several modules; expected one")
-    out_file.write_text(code, encoding="utf-8")
-
-
 def _schema_module(spec: dict[str, Any]) -> str:
     """A Python module holding the patched schemas, for the validation layer.
 
@@ -272,10 +224,11 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def _header(source: str, version: str) -> str:
-    source, version = _printable(source), _printable(version)
+def _header(source: str) -> str:
+    # No info.version here: openapi/manifest.json records it, so a bump touches only the files whose
+    # code changed.
     return (
-        f"# File generated by heygen-studio codegen from {source} (info.version {version}).\n"
+        f"# File generated by heygen-studio codegen from {_printable(source)}.\n"
         f"# Do not edit: fix codegen/ or openapi/patches/, then run `{REGENERATE_COMMAND}`.\n"
     )
 
@@ -293,23 +246,60 @@ def _ruff(*args: str, cwd: Path) -> None:
         raise CodegenError(f"ruff {args[0]} failed: {(result.stderr or result.stdout).strip().splitlines()[0]}")
 
 
-def generate_tree(spec: dict[str, Any], out: Path, *, source: str) -> None:
-    """Write the generated package for ``spec`` into the empty folder ``out``."""
-    check_spec(spec, source=source)
+def generator_spec(spec: dict[str, Any], *, source: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The copy of ``spec`` the generators read: checked, names sanitized, inline unions named.
+
+    Raises:
+        CodegenError: listing every dangerous construct (see codegen.safety), in one message.
+    """
+    problems = find_problems(spec, source=source)
+    raise_for_errors(problems, source=source)
+    readable = copy.deepcopy(spec)
+    problems = sanitize(readable)
+    raise_for_errors(problems, source=source)
+    hoist_unions(readable)
+    return readable, problems
+
+
+def generate_tree(
+    spec: dict[str, Any], out: Path, *, source: str, package_name: str = PACKAGE, strict: bool = False
+) -> list[Problem]:
+    """Write the generated package for ``spec`` into the empty folder ``out``.
+
+    Returns:
+        The warnings and notes of the run (errors raise), for the summary printed at the end.
+
+    Raises:
+        CodegenError: the spec is unsafe, a generator failed, or (``strict``) a generator skipped something.
+    """
+    if not package_name.isidentifier() or keyword.iskeyword(package_name) or not package_name.isascii():
+        raise CodegenError(
+            f"--package-name {package_name!r} is not a Python package name (ASCII letters, digits and _, "
+            "not starting with a digit, not a keyword)"
+        )
+    readable, problems = generator_spec(spec, source=source)
+    raise_for_errors(problems, source=source, strict=strict)  # fail before the generators run, when we can
     class_names = load_document(CODEGEN_DIR / "config" / "datamodel-codegen.json")["class_names"]
+    package = out / package_name
+    params = typeddict_spec(readable, class_names)
     with tempfile.TemporaryDirectory(prefix="heygen-codegen-") as tmp:
-        spec_file = Path(tmp) / "spec.json"
-        spec_file.write_text(json.dumps(spec), encoding="utf-8")
-        package = out / PACKAGE
-        _run_openapi_python_client(spec_file, package)
-    params = typeddict_spec(spec, class_names)
-    if params is not None:
-        _run_datamodel_codegen(params, package / "params.py")
+        # datamodel-codegen runs in a child while openapi-python-client runs here (see codegen.typeddicts).
+        running = typeddicts.start(params, Path(tmp)) if params is not None else None
+        try:
+            spec_file = Path(tmp) / "spec.json"
+            spec_file.write_text(json.dumps(readable), encoding="utf-8")
+            problems += run_openapi_python_client(spec_file, package, package_name)
+            raise_for_errors(problems, source=source, strict=strict)
+            if running is not None:
+                typeddicts.finish(running, package / "params.py")
+        finally:
+            if running is not None:
+                typeddicts.stop(running)
     (package / "schema.py").write_text(_schema_module(spec), encoding="utf-8")
     _apply_rewrites(package)
     _ruff("check", "--fix-only", "--select", "I,F401", "--exit-zero", cwd=out)
     _ruff("format", "--quiet", cwd=out)
-    header = _header(source, str(spec.get("info", {}).get("version", "")))
+    header = _header(source)
     for path in _iter_files(out):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -317,6 +307,7 @@ def generate_tree(spec: dict[str, Any], out: Path, *, source: str) -> None:
         (package / "py.typed").write_text("# Marker file for PEP 561\n", encoding="utf-8")
     for cache in list(out.rglob("__pycache__")) + list(out.rglob(".ruff_cache")):
         shutil.rmtree(cache)
+    return problems
 
 
 def manifest(
@@ -342,6 +333,7 @@ class Outputs:
     patched_text: str
     manifest_text: str
     generated: Path
+    problems: list[Problem]
 
 
 def patched_text(layout: Layout) -> str:
@@ -349,19 +341,22 @@ def patched_text(layout: Layout) -> str:
     return dump_json(apply_patches(load_document(layout.vendored), patch_files(layout.patches)))
 
 
-def build(layout: Layout, staging: Path) -> Outputs:
-    """Run patch + generate for ``layout`` into ``staging`` without touching the layout."""
+def build(layout: Layout, staging: Path, *, strict: bool = True) -> Outputs:
+    """Run patch + generate for ``layout`` into ``staging`` without touching the layout.
+
+    Our own spec is generated strictly: a generator warning (skipped API surface) stops the run.
+    """
     vendored_text = layout.vendored.read_text(encoding="utf-8")
     patches = patch_files(layout.patches)
     patched = apply_patches(load_document(layout.vendored), patches)
     patched_text = dump_json(patched)
     generated = staging / "generated"
     generated.mkdir(parents=True)
-    generate_tree(patched, generated, source="openapi/heygen-api.patched.json")
+    problems = generate_tree(patched, generated, source="openapi/heygen-api.patched.json", strict=strict)
     from codegen.merge import manifest_records
 
     sources = manifest_records(layout.openapi)
-    return Outputs(patched_text, manifest(vendored_text, patches, patched_text, patched, sources), generated)
+    return Outputs(patched_text, manifest(vendored_text, patches, patched_text, patched, sources), generated, problems)
 
 
 def _replace_tree(new: Path, old: Path) -> None:
@@ -371,27 +366,41 @@ def _replace_tree(new: Path, old: Path) -> None:
         shutil.rmtree(backup)
     if old.exists():
         os.replace(old, backup)
-    shutil.copytree(new, old)
+    try:  # staged on the same file system (see _staging): a rename, not a second copy of every file
+        os.replace(new, old)
+    except OSError:
+        shutil.copytree(new, old)
     if backup.exists():
         shutil.rmtree(backup)
 
 
-def run_in_place(layout: Layout = REPO) -> None:
-    """`python -m codegen generate`: regenerate openapi/ outputs and generated/ in place."""
-    with tempfile.TemporaryDirectory(prefix="heygen-generate-") as tmp:
-        outputs = build(layout, Path(tmp))
+def _staging(target: Path) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder beside ``target``, so the finished tree moves into place by a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=f".{target.name}-staging-", dir=target.parent)
+
+
+def run_in_place(layout: Layout = REPO, *, strict: bool = True) -> list[Problem]:
+    """`python -m codegen generate`: regenerate openapi/ outputs and generated/ in place; return the notes."""
+    with _staging(layout.generated) as tmp:
+        outputs = build(layout, Path(tmp), strict=strict)
         layout.patched.write_text(outputs.patched_text, encoding="utf-8")
         layout.manifest.write_text(outputs.manifest_text, encoding="utf-8")
         _replace_tree(outputs.generated, layout.generated)
+    return outputs.problems
 
 
-def run_from_spec(spec_path: Path, out: Path) -> None:
-    """`python -m codegen generate --spec PATH --out DIR`: generate from any spec into any folder."""
+def run_from_spec(spec_path: Path, out: Path, *, package_name: str = PACKAGE, strict: bool = False) -> list[Problem]:
+    """`python -m codegen generate --spec PATH --out DIR`: generate from any spec into any folder.
+
+    Lenient unless ``strict``: what a generator skipped is returned for the summary, not fatal.
+    """
     from codegen.extract import read_definition
 
     spec = copy.deepcopy(read_definition(spec_path))
-    with tempfile.TemporaryDirectory(prefix="heygen-generate-") as tmp:
+    with _staging(out) as tmp:
         staging = Path(tmp) / "generated"
         staging.mkdir()
-        generate_tree(spec, staging, source=spec_path.name)
+        problems = generate_tree(spec, staging, source=spec_path.name, package_name=package_name, strict=strict)
         _replace_tree(staging, out)
+    return problems
