@@ -45,6 +45,7 @@ EXPECTED = [
     "ImageBackground",
     "ImageBackgroundParams",
     "InternalServerError",
+    "MigrationError",
     "NotFoundError",
     "Offset",
     "OffsetParams",
