@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from heygen_studio._migrate_model import Row, SceneRule
+from heygen_studio._migrate_scenes import REFUSALS, SCENE_RULES, SLOTS, stand_in
 from heygen_studio._migrate_spec import v2_leaf_patterns
-from heygen_studio._migrate_table import ROWS, SCENE_RULES, SLOTS, row_for, stand_in
+from heygen_studio._migrate_table import ROWS, row_for
 
 CARRIED, LIMITED, DROPPED = "carried", "carried with limits", "dropped"
 
@@ -61,7 +62,10 @@ def render() -> str:
 def _lines() -> Iterator[str]:
     yield "# Moving Studio templates from v2 to v3"
     yield ""
-    yield "Rendered from `src/heygen_studio/_migrate_table.py` by `python -m heygen_studio._migrate_docs`; do not edit."
+    yield (
+        "Rendered from `src/heygen_studio/_migrate_scenes.py` and `_migrate_table.py` by "
+        "`python -m heygen_studio._migrate_docs`; do not edit."
+    )
     yield "Each decision quotes the v2 description (`openapi/heygen-api.patched.json`) and the v3 description"
     yield "(`POST /v3/videos`, the `studio` arm) it rests on; the tests check every quote and every v3 path."
     yield ""
@@ -72,6 +76,14 @@ def _lines() -> Iterator[str]:
     yield "| the v2 scene has | v3 scene | why v3 cannot express it |"
     yield "|---|---|---|"
     yield from (_scene_rule(rule) for rule in SCENE_RULES)
+    yield ""
+    yield "A value v3 refuses, in a part the scene kind would carry, makes the scene give that part up too:"
+    yield ""
+    yield "| v2 value | carried by | v3 requires | why |"
+    yield "|---|---|---|---|"
+    for refusal in REFUSALS:
+        carriers = ", ".join(f"{{{slot}}}" for slot in sorted(refusal.slots))
+        yield f"| `{refusal.part}.{refusal.field}` | {carriers} | `{refusal.pattern}` | {_cell(refusal.problem)} |"
     yield ""
     yield "Where a v3 scene kind keeps each part (`{slot}` in the field table; `name[tag]` is a union variant):"
     yield ""

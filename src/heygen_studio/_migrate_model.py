@@ -87,6 +87,25 @@ class SceneRule:
     problem: str = ""
 
 
+@attrs.frozen
+class Refusal:
+    """A v2 value that v3 refuses in the place a scene kind would carry it, so that scene cannot keep its part.
+
+    Attributes:
+        part: The part of the v2 scene (``background``).
+        field: The field of that part whose value is checked (``url``).
+        slots: The slots (``SLOTS``) that would carry the part; scene kinds without them drop it anyway.
+        pattern: The pattern v3 holds the value to (a regular expression, matched at the start).
+        problem: Why, quoting v3.
+    """
+
+    part: str
+    field: str
+    slots: frozenset[str]
+    pattern: str
+    problem: str
+
+
 # -- converters ---------------------------------------------------------------------------------------------
 
 ASPECT_RATIOS = ("16:9", "9:16", "4:5", "5:4", "1:1")  # v3 `aspect_ratio` enum, less 'auto'

@@ -1,85 +1,24 @@
-"""The v2 → v3 mapping as data: one row per v2 field, one rule per kind of scene.
+"""The v2 → v3 mapping as data, field by field: one row per v2 field (the scene rules are ``_migrate_scenes``).
 
 Every decision quotes the spec text it rests on (``v2_says``, ``v3_says``); a
 test checks each quote against the two specs, and another checks every v3 path
 below against the v3 request schema, so a v3 update that removes a field the
-table writes fails the tests. ``docs/migrating-to-v3.md`` is rendered from this
-module (``python -m heygen_studio._migrate_docs``).
+table writes fails the tests. ``docs/migrating-to-v3.md`` is rendered from the two
+modules (``python -m heygen_studio._migrate_docs``).
 
 Paths. A v2 path names a leaf of the v2 request: ``video_inputs.*.voice[text].speed``
 (``*`` any scene; ``[text]`` the variant whose ``type`` is ``text``; ``[*]`` any
 variant; a trailing ``**`` any leaf below). A v3 path is relative to the request,
 or, inside a scene, to ``scenes.N``; ``{slot}`` is where that scene kind keeps a
-part (``SLOTS``), and ``name[tag]`` / ``name[key=tag]`` steps into the union
+part (``_migrate_scenes.SLOTS``), and ``name[tag]`` / ``name[key=tag]`` steps into the union
 variant whose ``type`` (or ``key``) is ``tag``, setting it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from heygen_studio._migrate_model import OMIT, Row, SceneRule, Target, aspect_ratio, png, resolution, seconds
-from heygen_studio._migrate_spec import v2_default
-
-# Where each v3 scene kind keeps a part of a v2 scene; a part a kind lacks cannot be carried into it.
-SLOTS: Mapping[str, Mapping[str, str]] = {
-    "avatar_video": {
-        "person": "input[avatar]",
-        "speaker": "input[avatar]",
-        "backdrop": "input[avatar].background[color]",
-    },
-    "image": {"speaker": "", "still": "source", "hold": ""},
-    "video": {"clip": "source"},
-}
-
-# v2 defaults made explicit in v3, because v3's own default differs or is not stated (read from the v2 spec).
-EXPLICIT_DEFAULTS: Mapping[str, tuple[str, ...]] = {
-    "dimension": ("width", "height"),  # v3 `resolution` has no default
-    "video_inputs.*.voice[silence]": ("duration",),  # a v3 still needs its length
-    "video_inputs.*.background[color]": ("value",),  # a v3 color needs its value
-}
-
-SPEECH = frozenset({"text", "audio"})
-QUIET = frozenset({"silence", None})
-PICTURES = frozenset({"color", "image"})
-ANY_BACKGROUND = frozenset({"color", "image", "video", None})
-
-_NEEDS_AUDIO = (
-    "a v3 avatar_video scene needs speech (v3: 'An audio source is required: exactly one of (script + voice_id), "
-    "audio_url, or audio_asset_id'), and this scene's avatar is silent"
-)
-_NEEDS_PICTURE = (
-    "a v3 scene shows a picture (v3 scenes are 'avatar_video', 'image', or 'video'), and this scene has "
-    "neither a character nor a color or image background"
-)
-_CLIP_IS_MUTE = (
-    "a v3 video scene plays its clip with no narration (v3 'playback' offers only 'volume' and 'mute'), "
-    "and this scene speaks over a video background"
-)
-_NEEDS_LENGTH = (
-    "a v3 still-image scene is 'either silent (held for ``duration``) or narrated', and this scene has no voice "
-    "to give it a length"
-)
-
-SCENE_RULES: tuple[SceneRule, ...] = (
-    SceneRule(True, SPEECH, ANY_BACKGROUND, kind="avatar_video"),
-    SceneRule(True, QUIET, ANY_BACKGROUND, give_up="character", problem=_NEEDS_AUDIO),
-    SceneRule(False, SPEECH, PICTURES, kind="image"),
-    SceneRule(False, SPEECH, frozenset({"video"}), give_up="background", problem=_CLIP_IS_MUTE),
-    SceneRule(False, frozenset({"silence"}), PICTURES, kind="image"),
-    SceneRule(False, QUIET, frozenset({"video"}), kind="video"),
-    SceneRule(False, frozenset({None}), PICTURES, give_up="voice", problem=_NEEDS_LENGTH),
-    SceneRule(False, SPEECH | QUIET, frozenset({None}), give_up="background", problem=_NEEDS_PICTURE),
-)
-
-# What a scene that gives a part up gets instead: v2's own defaults (a white color background, 1 s of silence).
-STAND_INS: Mapping[str, Mapping[str, str] | None] = {
-    "character": None,
-    "background": {"type": "color"},
-    "voice": {"type": "silence"},
-}
-
+from heygen_studio._migrate_model import OMIT, Row, Target, aspect_ratio, png, resolution, seconds
 
 # ElevenLabs models both specs list (v2 `elevenlabs_settings.model`, v3 `engine_settings.model`).
 ELEVENLABS_MODELS = ("eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_v3")
@@ -407,12 +346,3 @@ def row_for(pattern: str) -> Row:
         if candidate in ROWS_BY_PATH:
             return ROWS_BY_PATH[candidate]
     raise AssertionError(f"the migration table has no row for {pattern}")  # a test checks every v2 leaf has one
-
-
-def stand_in(part: str) -> dict[str, Any] | None:
-    """What replaces a given-up part: ``STAND_INS`` with the v2 defaults ``EXPLICIT_DEFAULTS`` names for it."""
-    base = STAND_INS[part]
-    if base is None:
-        return None
-    variant = f"video_inputs.*.{part}[{base['type']}]"
-    return {**base, **{field: v2_default(f"{variant}.{field}") for field in EXPLICIT_DEFAULTS.get(variant, ())}}

@@ -8,8 +8,8 @@
 
 Nothing is lost without a record: every leaf of the v2 request is either in
 ``Migration.carried`` (with the v3 path it went to) or in ``Migration.dropped``
-(with why). The decisions are data, in ``heygen_studio._migrate_table``: one row
-per v2 field and one rule per kind of scene, each quoting the v2 and v3
+(with why). The decisions are data, in ``heygen_studio._migrate_table`` (one row
+per v2 field) and ``heygen_studio._migrate_scenes`` (one rule per kind of scene), each quoting the v2 and v3
 descriptions it rests on; ``docs/migrating-to-v3.md`` is the same table for
 reading. In short:
 
@@ -22,13 +22,14 @@ reading. In short:
 - ``caption: true`` → ``caption: {"style": "default"}``; ``title``, ``callback_id``, ``callback_url`` as they are.
 
 v3 cannot express some v2 scenes at all (a silent avatar; speech over a video
-background; a scene with nothing to show): :class:`MigrationError` names the
+background; a scene with nothing to show; a still or clip whose URL is not HTTPS): :class:`MigrationError` names the
 scene and why, unless ``allow_drop=True`` asks for the nearest faithful scene.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +37,9 @@ import attrs
 
 from heygen_studio._errors import MigrationError, RequestValidationError
 from heygen_studio._migrate_model import OMIT, Convert, Inexact, Row, SceneRule, Target
+from heygen_studio._migrate_scenes import EXPLICIT_DEFAULTS, REFUSALS, SCENE_RULES, SLOTS, stand_in
 from heygen_studio._migrate_spec import v2_default
-from heygen_studio._migrate_table import EXPLICIT_DEFAULTS, SCENE_RULES, SLOTS, row_for, stand_in
+from heygen_studio._migrate_table import row_for
 from heygen_studio._payload import is_model, to_wire
 from heygen_studio._validation import validate_request
 
@@ -49,6 +51,7 @@ __all__ = ["Carried", "Dropped", "Migration", "MigrationError", "v2_to_v3"]
 # The parts of a v2 scene that are unions, tagged by their `type`.
 _UNIONS = frozenset({"character", "voice", "background"})
 _MISSING = object()
+_QUOTE = 80  # characters of a v2 value quoted in a reason
 
 
 @attrs.frozen
@@ -140,16 +143,17 @@ class _Run:
     def scene(self, index: int, scene: Mapping[str, Any], *, allow_drop: bool) -> dict[str, Any]:
         parts = dict(scene)
         lost: dict[str, str] = {}
-        while (rule := _rule(parts)).kind is None:
+        while True:
+            rule = _rule(parts)
+            part, problem = (rule.give_up, rule.problem) if rule.kind is None else _refused(parts, rule.kind)
+            if part is None:
+                break
             if not allow_drop:
-                raise MigrationError(index, rule.problem)
-            part = str(rule.give_up)
+                raise MigrationError(index, problem)
             replacement = stand_in(part)
             instead = f", in its place {json.dumps(replacement)} (the v2 spec's defaults)" if replacement else ""
-            self.dropped.append(
-                Dropped(f"video_inputs.{index}", f"{rule.problem}; migrated without its {part}{instead}")
-            )
-            lost.setdefault(part, f"scene {index} was migrated without its {part}: {rule.problem}")
+            self.dropped.append(Dropped(f"video_inputs.{index}", f"{problem}; migrated without its {part}{instead}"))
+            lost.setdefault(part, f"scene {index} was migrated without its {part}: {problem}")
             if replacement is None:
                 parts.pop(part, None)
             else:
@@ -245,6 +249,17 @@ def _rule(parts: Mapping[str, Any]) -> SceneRule:
         if rule.person == person and voice in rule.voices and background in rule.backgrounds:
             return rule
     raise AssertionError(f"no scene rule for {person=}, {voice=}, {background=}")  # SCENE_RULES covers every case
+
+
+def _refused(parts: Mapping[str, Any], kind: str) -> tuple[str | None, str]:
+    """The part a ``kind`` scene would carry but cannot, for a value v3 refuses (``REFUSALS``), and why."""
+    for refusal in REFUSALS:
+        part = parts.get(refusal.part)
+        value = part.get(refusal.field) if isinstance(part, Mapping) else None
+        if isinstance(value, str) and refusal.slots & SLOTS[kind].keys() and not re.match(refusal.pattern, value):
+            quoted = json.dumps(value if len(value) <= _QUOTE else f"{value[:_QUOTE]}…")
+            return refusal.part, f"its {refusal.part}.{refusal.field} {quoted} {refusal.problem}"
+    return None, ""
 
 
 def _leaves(value: Any, path: str, pattern: str, parent: Any = None) -> Iterator[tuple[str, str, Any, Any]]:

@@ -46,6 +46,7 @@ EXPECTED = [
     "ImageBackground",
     "ImageBackgroundParams",
     "InternalServerError",
+    "MigrationError",
     "NotFoundError",
     "Offset",
     "OffsetParams",

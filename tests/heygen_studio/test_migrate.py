@@ -154,6 +154,20 @@ REFUSED = [
         ["video_inputs.0"],
         id="a still without a length",
     ),
+    pytest.param(
+        {"voice": {"type": "silence", "duration": "2"}, "background": {"type": "image", "url": "http://x/a.png"}},
+        'background.url "http://x/a.png" is no HTTPS URL',
+        {"type": "image", "source": WHITE, "duration": 2},
+        ["video_inputs.0", "video_inputs.0.background.type", "video_inputs.0.background.url"],
+        id="a still over plain HTTP",
+    ),
+    pytest.param(
+        {"background": {"type": "video", "url": "ftp://x/a.mp4"}},
+        'background.url "ftp://x/a.mp4" is no HTTPS URL',
+        {"type": "image", "source": WHITE, "duration": 1},
+        ["video_inputs.0", "video_inputs.0", "video_inputs.0.background.type", "video_inputs.0.background.url"],
+        id="a clip not over HTTPS",
+    ),
 ]
 
 
@@ -167,6 +181,15 @@ def test_a_scene_v3_cannot_express_is_refused_unless_drops_are_allowed(
     assert str(raised.value).startswith("video_inputs.1: v3 cannot express this scene: ")
     scene, records = _scene(v2, allow_drop=True)
     assert (v3, dropped) == (_without_png(scene), records)
+
+
+def test_a_url_v3_refuses_matters_only_where_the_scene_would_carry_it() -> None:
+    # Behind an avatar, v3 takes no image background at all: the scene keeps its avatar, the URL is dropped.
+    background = {"type": "image", "url": "http://x/a.png"}
+    scene, records = _scene({"character": AVATAR, "voice": TEXT, "background": background})
+    assert ({"type": "avatar_video", "input": SPOKEN}, ["video_inputs.0.background.type"]) == (scene, records[:1])
+    scene, records = _scene({"voice": TEXT, "background": {"type": "image", "url": "HTTPS://x/a.png"}})
+    assert ({"type": "url", "url": "HTTPS://x/a.png"}, []) == (scene["source"], records)
 
 
 @pytest.mark.parametrize(

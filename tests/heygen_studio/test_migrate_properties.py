@@ -13,7 +13,6 @@ from heygen_studio import RequestValidationError, validate_request
 from heygen_studio.migrate import Migration, MigrationError, v2_to_v3
 from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_migrate_v3 import check_v3
-from tests.shared import needs_corpus
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -64,7 +63,6 @@ def _check_content(payload: dict[str, Any], migration: Migration) -> None:
             event(f"speech in a {result['type']} scene")
 
 
-@needs_corpus
 @SETTINGS
 @given(payloads(mutate=False))
 def test_any_valid_v2_request_becomes_a_valid_v3_studio_request(payload: dict[str, Any]) -> None:

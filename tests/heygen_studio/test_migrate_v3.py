@@ -1,17 +1,30 @@
 """The v3 side of the migration: the table against the v3 spec, and the one v3 check the migration tests use.
 
-``_v3_spec()`` is the one place the v3 request schema is read from; ``check_v3``
-is the one v3 validity check (until ``validate_request(..., operation="POST
-/v3/videos")`` exists: then ``check_v3`` should call it). ``check_v3`` is
-jsonschema Draft 2020-12 on the ``studio`` arm made strict (the spec's
-discriminators become ``const`` tags, ``nullable`` becomes a ``null`` type, and
-unknown fields are refused, so a misspelt target fails), plus the prose rules of
-the v3 descriptions that a migration could break, each quoted below.
+``_v3_spec()`` is the one place the v3 request schema is read from: the patched
+spec the SDK's validator is generated from (``openapi/heygen-api.patched.json``),
+so a ``nox -s update`` that brings a v3 spec without a field the table maps
+fails ``test_every_v3_path_of_the_table_is_in_the_v3_request_schema``.
+
+``check_v3`` is the SDK's own verdict, ``validate_request(...,
+operation="POST /v3/videos")``, plus what only a migration needs checked, each
+a check the SDK does not make (see ``_beyond_the_sdk``):
+
+- unknown fields are refused (the v3 spec leaves ``additionalProperties`` open,
+  so the SDK would pass a misspelt table target such as ``input.scripts``), and
+  the request must be the ``studio`` arm;
+- an asset source's ``type`` selects its arm (the spec's ``url``/``asset_id``/
+  ``base64`` arms carry no tag the SDK checks, so it passes
+  ``{"type": "asset_id", "url": ...}`` as the ``url`` arm), and ``base64``
+  ``data`` decodes ("Base64-encoded file content");
+- an image scene's ``script`` has its ``voice_id`` ("Required when script is provided.");
+- the ElevenLabs tuning fields stay within 0 to 1: v3 "Inherits the ElevenLabs
+  tuning fields" of v2, where each "ranges from `0.0` to `1.0`".
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import functools
 import json
@@ -22,19 +35,20 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from heygen_studio import validate_request
 from heygen_studio._migrate_model import ASPECT_RATIOS, RESOLUTIONS, Row, Target
+from heygen_studio._migrate_scenes import EXPLICIT_DEFAULTS, REFUSALS, SLOTS
 from heygen_studio._migrate_spec import v2_leaf_patterns, v2_nodes
-from heygen_studio._migrate_table import ELEVENLABS_MODELS, EXPLICIT_DEFAULTS, ROWS, ROWS_BY_PATH, SLOTS, row_for
-from tests.shared import CORPUS, needs_corpus
+from heygen_studio._migrate_table import ELEVENLABS_MODELS, ROWS, ROWS_BY_PATH, row_for
+from tests.shared import CORPUS, ROOT, needs_corpus
 
-pytestmark = needs_corpus
-
-V3_SPEC = CORPUS / "v3-videos-history" / "20_2026-07-21_3905c9a.json"
+V3_SPEC = ROOT / "openapi" / "heygen-api.patched.json"
+V3 = "POST /v3/videos"
 
 
 @functools.cache
 def _v3_spec() -> dict[str, Any]:
-    """The v3 spec the table is checked against (the coordinator will point this at the vendored copy)."""
+    """The patched spec, whose ``POST /v3/videos`` request body the SDK validates against."""
     spec: dict[str, Any] = json.loads(V3_SPEC.read_text(encoding="utf-8"))
     return spec
 
@@ -43,13 +57,15 @@ def _arm(union: Mapping[str, Any], tag: str) -> Mapping[str, Any]:
     """The ``oneOf`` arm of ``union`` whose discriminator value is ``tag``.
 
     The spec inlines its arms, so the mapping's ``$ref`` names lead nowhere: an
-    arm is known by its tag's description ("Must be 'avatar_v'") or, for the
-    asset sources that lack one, by its own required field or description.
+    arm is known by its tag's ``const`` or description ("Must be 'avatar_v'")
+    or, for the asset sources that have neither, by its own required field or
+    description.
     """
     name = union["discriminator"]["propertyName"]
     arms = union["oneOf"]
     for arm in arms:
-        if f"Must be '{tag}'" in arm["properties"][name].get("description", ""):
+        tag_schema = arm["properties"][name]
+        if tag_schema.get("const") == tag or f"Must be '{tag}'" in tag_schema.get("description", ""):
             return arm  # type: ignore[no-any-return]
     for arm in arms:
         if tag in arm.get("required", ()) or tag in arm.get("description", ""):
@@ -100,69 +116,45 @@ def _strict_node(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    """The ``studio`` arm made strict: unknown fields refused, each discriminator tag a ``const`` of its arm."""
     schema = _strict_node(studio())
     schema["properties"]["type"] = {"const": "studio"}
     return Draft202012Validator(schema)
 
 
-HEX = re.compile(r"#[0-9a-fA-F]{6}")
-
-
 def check_v3(payload: Mapping[str, Any]) -> list[str]:
-    """Every way ``payload`` is not a valid v3 studio request; empty when it is."""
-    problems = [
-        f"{'.'.join(map(str, error.absolute_path))}: {error.message}" for error in _validator().iter_errors(payload)
-    ]
-    if problems:
-        return problems
-    scenes = payload["scenes"]
-    if not 1 <= len(scenes) <= 50:  # "Must contain 1 to 50 scenes."
-        problems.append(f"scenes: {len(scenes)} scenes")
-    for index, scene in enumerate(scenes):
-        problems += [f"scenes.{index}: {problem}" for problem in _scene_problems(scene)]
-    return problems
+    """Every way ``payload`` is not a valid v3 studio request; empty when it is.
+
+    The SDK's violations come first, then those of the checks it does not make.
+    """
+    problems = [str(violation) for violation in validate_request(payload, operation=V3)]
+    return problems + list(_beyond_the_sdk(payload))
+
+
+def _beyond_the_sdk(payload: Mapping[str, Any]) -> Iterator[str]:
+    errors = list(_validator().iter_errors(payload))
+    yield from (f"{'.'.join(map(str, error.absolute_path))}: {error.message}" for error in errors)
+    if errors:
+        return  # the shape is wrong; the checks below read it
+    for index, scene in enumerate(payload["scenes"]):
+        yield from (f"scenes.{index}.{problem}" for problem in _scene_problems(scene))
 
 
 def _scene_problems(scene: Mapping[str, Any]) -> Iterator[str]:
-    speaker: Mapping[str, Any] | None = None
-    if scene["type"] == "avatar_video":
-        speaker = scene["input"]
-        # "An audio source is required: exactly one of (script + voice_id), audio_url, or audio_asset_id."
-        sources = [key for key in ("script", "audio_url", "audio_asset_id") if speaker.get(key) is not None]
-        if len(sources) != 1:
-            yield f"input: exactly one audio source, got {sources}"
-        background = speaker.get("background")
-        if background and not HEX.fullmatch(background["color"]):  # "as a 6-digit hex string"
-            yield f"input.background.color: {background['color']!r}"
-    elif scene["type"] == "image":
-        speaker = scene
-        # "Exactly one mode must be chosen": duration, or exactly one audio source.
-        modes = [key for key in ("duration", "script", "audio_url", "audio_asset_id") if scene.get(key) is not None]
-        if len(modes) != 1:
-            yield f"exactly one of duration or an audio source, got {modes}"
-        if scene.get("script") is not None and scene.get("voice_id") is None:  # "Required when script is provided."
-            yield "script without voice_id"
-        duration = scene.get("duration")
-        if duration is not None and not 0 < duration <= 300:  # "Must be > 0 and <= 300."
-            yield f"duration: {duration}"
-    if scene["type"] in {"image", "video"} and scene["source"]["type"] == "base64":
-        base64.b64decode(scene["source"]["data"], validate=True)
-    if speaker is not None and speaker.get("voice_settings"):
-        yield from _voice_problems(speaker["voice_settings"])
-
-
-def _voice_problems(settings: Mapping[str, Any]) -> Iterator[str]:
-    if "speed" in settings and not 0.5 <= settings["speed"] <= 1.5:  # "0.5 (half speed) to 1.5 (1.5x speed)."
-        yield f"voice_settings.speed: {settings['speed']}"
-    if "pitch" in settings and not -50 <= settings["pitch"] <= 50:  # "-50 to +50."
-        yield f"voice_settings.pitch: {settings['pitch']}"
-    engine = settings.get("engine_settings") or {}
-    # ElevenLabs settings keep "the eleven_v3 stability validator" of v2: 0, 0.5 or 1.0 on eleven_v3.
-    if engine.get("model") == "eleven_v3" and engine.get("stability", 1) not in (0, 0.5, 1):
-        yield f"voice_settings.engine_settings.stability: {engine['stability']}"
-    for name in ("similarity_boost", "stability", "style"):
-        if name in engine and not 0 <= engine[name] <= 1:
-            yield f"voice_settings.engine_settings.{name}: {engine[name]}"
+    speaker, at = (scene.get("input") or {}, "input.") if scene["type"] == "avatar_video" else (scene, "")
+    if scene["type"] == "image" and scene.get("script") is not None and scene.get("voice_id") is None:
+        yield "voice_id: required with script"  # "Required when script is provided."
+    source = scene.get("source") or {}
+    if source.get("type") == "base64":
+        try:
+            base64.b64decode(source["data"], validate=True)  # "Base64-encoded file content"
+        except binascii.Error as error:
+            yield f"source.data: not base64 ({error})"
+    engine = (speaker.get("voice_settings") or {}).get("engine_settings") or {}
+    if engine.get("engine_type") == "elevenlabs":
+        for name in ("similarity_boost", "stability", "style"):
+            if engine.get(name) is not None and not 0 <= engine[name] <= 1:
+                yield f"{at}voice_settings.engine_settings.{name}: {engine[name]} is not within 0 to 1"
 
 
 # -- the table against the two specs ------------------------------------------------------------------------
@@ -243,6 +235,24 @@ def test_value_lists_are_in_both_specs() -> None:
     assert set(RESOLUTIONS.values()) == set(v3_nodes("resolution")[-1]["enum"])
 
 
+@pytest.mark.parametrize("refusal", REFUSALS, ids=[f"{refusal.part}.{refusal.field}" for refusal in REFUSALS])
+def test_each_refusal_is_the_v3_spec_s_own_rule(refusal: Any) -> None:
+    # Where the table carries the refused field, v3 holds it to exactly this pattern.
+    rows = [
+        row
+        for row in ROWS
+        if row.v2.startswith(f"video_inputs.*.{refusal.part}[") and row.v2.endswith(f"].{refusal.field}")
+    ]
+    places = {
+        _scene_path(kind, path)
+        for row in rows
+        for kind, target, path in _targets(row)
+        if target.path.startswith(tuple(f"{{{slot}}}" for slot in refusal.slots))
+    }
+    assert 2 <= len(places), places
+    assert {refusal.pattern} == {v3_nodes(place)[-1].get("pattern") for place in places}
+
+
 def test_explicit_defaults_are_v2_defaults() -> None:
     for parent, fields in EXPLICIT_DEFAULTS.items():
         for field in fields:
@@ -259,40 +269,70 @@ VALID = {
 }
 
 
+def _changed(change: Any) -> dict[str, Any]:
+    payload = copy.deepcopy(VALID)
+    change(payload)
+    return payload
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda p: p["scenes"][0]["input"].update(audio_url="u"), "exactly one audio source"),
-        (lambda p: p["scenes"][0]["input"].pop("script"), "exactly one audio source"),
-        (lambda p: p["scenes"][0]["input"].update(scripts="x"), "is not valid under any of the given schemas"),
-        (lambda p: p["scenes"][0]["input"].update(type="avatars"), "is not valid under any of the given schemas"),
-        (lambda p: p["scenes"][1].update(script="x", voice_id="v"), "exactly one of duration"),
-        (lambda p: p["scenes"][1].update(duration=301), "duration: 301"),
-        (lambda p: p["scenes"][1]["source"].update(type="asset_id"), "is not valid under any of the given schemas"),
-        (lambda p: p["scenes"][0]["input"].update(background={"type": "color", "color": "#FFF"}), "background.color"),
-        (lambda p: p["scenes"][0]["input"].update(voice_settings={"speed": 2}), "voice_settings.speed"),
-        (lambda p: p.update(resolution="8k"), "resolution: '8k' is not valid"),
+        (lambda p: p["scenes"][0]["input"].update(audio_url="u"), "scenes.0.input: exactly one of `script`"),
+        (lambda p: p["scenes"][0]["input"].pop("script"), "scenes.0.input: exactly one of `script`"),
+        (lambda p: p["scenes"][0]["input"].update(type="avatars"), 'unknown input type "avatars"'),
+        (lambda p: p["scenes"][1].update(script="x", voice_id="v"), "scenes.1: exactly one of `duration`"),
+        (lambda p: p["scenes"][1].update(duration=301), "scenes.1.duration: must be <= 300"),
+        (lambda p: p["scenes"][0]["input"].update(background={"type": "color", "color": "#FFF"}), "color: must match"),
+        (lambda p: p["scenes"][0]["input"].update(voice_settings={"speed": 2}), "voice_settings.speed: must be <="),
+        (lambda p: p.update(resolution="8k"), 'resolution: must be one of "4k", "1080p", "720p"'),
+        (lambda p: p.update(scenes=[]), "scenes: must have at least 1 item"),
+        (lambda p: p.update(scenes=p["scenes"] * 17), "scenes: must have at most 50 items"),
         (lambda p: p.update(aspect_ratio=None, title=None), ""),
-        (lambda p: p.update(type="avatar"), "'studio' was expected"),
+        (lambda p: p.update(type="avatar"), "'studio' was expected"),  # valid as an avatar request it is not
     ],
 )
-def test_check_v3_refuses_what_v3_refuses(change: Any, problem: str) -> None:
-    payload = copy.deepcopy(VALID)
+def test_check_v3_gives_the_sdk_s_verdict(change: Any, problem: str) -> None:
     assert [] == check_v3(VALID)
-    change(payload)
+    payload = _changed(change)
     problems = check_v3(payload)
+    sdk = [str(violation) for violation in validate_request(payload, operation=V3)]
+    assert sdk == problems[: len(sdk)]
     if problem:
         assert any(problem in found for found in problems), problems
     else:
         assert [] == problems
 
 
+BEYOND_THE_SDK = [
+    (lambda p: p["scenes"][0]["input"].update(scripts="x"), "scenes.0: "),
+    (lambda p: p.update(folder_id="f"), "'folder_id' was unexpected"),
+    (lambda p: p["scenes"][1]["source"].update(type="asset_id"), "scenes.1: "),
+    (lambda p: p["scenes"][1].update(source={"type": "base64", "media_type": "image/png", "data": "!"}), "not base64"),
+    (lambda p: (p["scenes"][1].pop("duration"), p["scenes"][1].update(script="x")), "scenes.1.voice_id: required"),
+    (
+        lambda p: p["scenes"][0]["input"].update(
+            voice_settings={"engine_settings": {"engine_type": "elevenlabs", "similarity_boost": 2}}
+        ),
+        "scenes.0.input.voice_settings.engine_settings.similarity_boost: 2 is not within 0 to 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), BEYOND_THE_SDK)
+def test_check_v3_adds_only_checks_the_sdk_does_not_make(change: Any, problem: str) -> None:
+    # When the SDK learns one of these, the first assert fails: drop that check from `_beyond_the_sdk`.
+    payload = _changed(change)
+    assert [] == validate_request(payload, operation=V3)
+    assert any(problem in found for found in check_v3(payload)), check_v3(payload)
+
+
 def test_a_mapped_field_gone_from_v3_fails_the_path_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    # What `nox -s update` bringing a v3 spec without `motion_prompt` would do to the table's check.
+    # What `nox -s update` bringing a v3 spec without `motion_prompt` does to the patched spec the table reads.
     spec = copy.deepcopy(_v3_spec())
     monkeypatch.setattr(__import__(__name__, fromlist=["_v3_spec"]), "_v3_spec", lambda: spec)
     avatar_input = v3_nodes("scenes.*[avatar_video].input[avatar]")[-1]
-    del avatar_input["properties"]["motion_prompt"]  # type: ignore[attr-defined]
+    del avatar_input["properties"]["motion_prompt"]
     row = ROWS_BY_PATH["video_inputs.*.character[talking_photo].prompt"]
     with pytest.raises(KeyError, match="motion_prompt"):
         test_every_v3_path_of_the_table_is_in_the_v3_request_schema(row)
@@ -307,6 +347,7 @@ def test_the_golden_and_readme_results_are_valid_v3() -> None:
     assert [[]] * 3 == [check_v3(result) for result in results]
 
 
+@needs_corpus
 def test_heygen_s_own_v2_example_is_refused_as_invalid_then_migrates_once_fixed() -> None:
     # The v2 example of HeyGen's Postman collection (converted by a third party): a template nobody here wrote.
     import yaml
