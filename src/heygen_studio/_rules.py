@@ -284,7 +284,9 @@ def _requires(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
         missing = [other for other in needed if other not in value]
         if not missing:
             return None
-        return [_Error("requires", f"`{other}` is required when `{name}` is given (requires)", other) for other in missing]
+        return [
+            _Error("requires", f"`{other}` is required when `{name}` is given (requires)", other) for other in missing
+        ]
 
     return requires
 

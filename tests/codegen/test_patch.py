@@ -698,7 +698,11 @@ def test_v3_formats_defaults_and_supported_values() -> None:
 AUDIO_SOURCE = {"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}
 SCRIPT_NEEDS_VOICE = {"rule": "requires", "property": "script", "requires": ["voice_id"]}
 NO_EXPRESSIVENESS_ON_V = {"rule": "absent-when", "properties": ["expressiveness"], "when": {"engine.type": "avatar_v"}}
-NOT_ON_III = {"rule": "absent-when", "properties": ["motion_prompt", "expressiveness"], "when": {"engine.type": "avatar_iii"}}
+NOT_ON_III = {
+    "rule": "absent-when",
+    "properties": ["motion_prompt", "expressiveness"],
+    "when": {"engine.type": "avatar_iii"},
+}
 NO_BACKGROUND_ON_WEBM = {"rule": "absent-when", "properties": ["background"], "when": {"output_format": "webm"}}
 SCRIPT_OR_AUDIO = [
     {"rule": "at-most-one-of", "properties": ["script", "audio_url"]},
