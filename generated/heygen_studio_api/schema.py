@@ -76,6 +76,8 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                         "x-heygen-rules": [
                             {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
                             {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+                            {"rule": "required-when", "properties": ["value"], "when": {"type": "color"}},
+                            {"rule": "exactly-one-of", "properties": ["url", "asset_id"], "when": {"type": "image"}},
                         ],
                     },
                     "callback_id": {
@@ -456,6 +458,17 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                 },
                 "required": ["type", "avatar_id"],
                 "type": "object",
+                "x-heygen-rules": [
+                    {"rule": "absent-when", "properties": ["expressiveness"], "when": {"engine.type": "avatar_v"}},
+                    {
+                        "rule": "absent-when",
+                        "properties": ["motion_prompt", "expressiveness"],
+                        "when": {"engine.type": "avatar_iii"},
+                    },
+                    {"rule": "absent-when", "properties": ["background"], "when": {"output_format": "webm"}},
+                    {"rule": "at-most-one-of", "properties": ["script", "audio_url"]},
+                    {"rule": "at-most-one-of", "properties": ["script", "audio_asset_id"]},
+                ],
             },
             {
                 "description": "Create a video by animating an arbitrary image.\n\nProvide an image via URL, asset ID, or inline base64. The image will be\nanimated with lip-sync to the provided audio or generated speech.",
@@ -508,6 +521,8 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                         "x-heygen-rules": [
                             {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
                             {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+                            {"rule": "required-when", "properties": ["value"], "when": {"type": "color"}},
+                            {"rule": "exactly-one-of", "properties": ["url", "asset_id"], "when": {"type": "image"}},
                         ],
                     },
                     "callback_id": {
@@ -884,6 +899,12 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                 },
                 "required": ["type", "image"],
                 "type": "object",
+                "x-heygen-rules": [
+                    {"rule": "requires", "property": "script", "requires": ["voice_id"]},
+                    {"rule": "absent-when", "properties": ["background"], "when": {"output_format": "webm"}},
+                    {"rule": "at-most-one-of", "properties": ["script", "audio_url"]},
+                    {"rule": "at-most-one-of", "properties": ["script", "audio_asset_id"]},
+                ],
             },
             {
                 "description": "Create a video from a text prompt plus avatar and asset references (Cinematic Avatar).\n\nCinematic Avatar generates a video from a natural-language ``prompt`` guided by\nreference content: one to three avatar looks and optional reference assets\n(images / videos / audio). Unlike the ``avatar`` and ``image`` modes there is\nno script or voice — motion and speech are driven entirely by the prompt and\nthe supplied references. Backed by the Seedance generation pipeline.",
@@ -997,6 +1018,9 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                 },
                 "required": ["type", "prompt", "avatar_id"],
                 "type": "object",
+                "x-heygen-rules": [
+                    {"rule": "absent-when", "properties": ["duration"], "when": {"auto_duration": True}}
+                ],
             },
             {
                 "description": "Create a single video by composing an ordered list of whole-frame scenes.\n\nThe server owns layout and center-crops each scene to the global output\ncanvas. Output settings are global (one per request); a single video_id is\nreturned and rendering is all-or-nothing. MP4 only in v1 — the output\ncontainer is fixed and ``output_format`` is not exposed.",
@@ -1344,7 +1368,17 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                                                         {
                                                             "rule": "exactly-one-of",
                                                             "properties": ["script", "audio_url", "audio_asset_id"],
-                                                        }
+                                                        },
+                                                        {
+                                                            "rule": "absent-when",
+                                                            "properties": ["expressiveness"],
+                                                            "when": {"engine.type": "avatar_v"},
+                                                        },
+                                                        {
+                                                            "rule": "absent-when",
+                                                            "properties": ["motion_prompt", "expressiveness"],
+                                                            "when": {"engine.type": "avatar_iii"},
+                                                        },
                                                     ],
                                                 },
                                                 {
@@ -1597,7 +1631,12 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                                                         {
                                                             "rule": "exactly-one-of",
                                                             "properties": ["script", "audio_url", "audio_asset_id"],
-                                                        }
+                                                        },
+                                                        {
+                                                            "rule": "requires",
+                                                            "property": "script",
+                                                            "requires": ["voice_id"],
+                                                        },
                                                     ],
                                                 },
                                             ],
@@ -1856,7 +1895,8 @@ INLINE_REQUEST_BODIES: Final[dict[str, Any]] = {
                                         {
                                             "rule": "exactly-one-of",
                                             "properties": ["duration", "script", "audio_url", "audio_asset_id"],
-                                        }
+                                        },
+                                        {"rule": "requires", "property": "script", "requires": ["voice_id"]},
                                     ],
                                 },
                                 {

@@ -1,7 +1,13 @@
 """The ``x-heygen-rules``: HeyGen's prose rules, recorded in the patched spec, as checks on one object.
 
-Each kind is defined in ``openapi/patches/06-conditional-rules.overlay.yaml``;
-this module knows what each kind means, never which fields it applies to.
+Each kind is defined in ``openapi/patches/06-conditional-rules.overlay.yaml``
+(``requires``, ``absent-when``, ``at-most-one-of``, ``required-when`` and the
+``when`` of ``exactly-one-of`` in ``12-v3-more-rules.overlay.yaml``); this
+module knows what each kind means, never which fields it applies to.
+
+A ``when`` maps a property to the value it must have; in the kinds added for v3
+the property may be a dotted path into a nested object (``engine.type``) and the
+value a list of values, any one of which makes the condition hold.
 """
 
 from __future__ import annotations
@@ -44,10 +50,15 @@ def compile_rule(rule: Mapping[str, Any], properties: Mapping[str, Any], resolve
     if factory is None:
         raise SchemaCompileError(f"{where}: unknown x-heygen-rules kind {kind!r}")
     mentioned = [*rule.get("properties", ()), *([rule["property"]] if "property" in rule else [])]
-    mentioned += [*rule.get("when", {}), *([rule["items"]] if "items" in rule else [])]
+    mentioned += [*rule.get("requires", ()), *([rule["items"]] if "items" in rule else [])]
+    # A dotted `when` path names a property of this object first: that much is checked here.
+    mentioned += [str(key).split(".", 1)[0] for key in rule.get("when", {})]
     for name in mentioned:
         if name not in properties:
             raise SchemaCompileError(f"{where}: x-heygen-rules {kind} names unknown property {name!r}")
+    plain = kind in ("only-when", "enum-when", "excludes-variant")
+    if plain and any("." in str(key) or isinstance(wanted, list) for key, wanted in rule.get("when", {}).items()):
+        raise SchemaCompileError(f"{where}: x-heygen-rules {kind} takes a `when` of own properties and single values")
     if kind == "excludes-variant":
         rule = {**rule, "tag": _variant_tag(rule, properties, resolve, where=where)}
     return factory(rule, properties)
@@ -92,11 +103,49 @@ def _condition(when: Mapping[str, Any]) -> tuple[Callable[[dict[str, Any]], bool
     return holds, text
 
 
+def _lookup(value: Any, path: list[str]) -> tuple[bool, Any]:
+    """The value at a dotted ``path`` under ``value`` (models read as on the wire), and whether it is there."""
+    for part in path:
+        if is_model(value):
+            value = to_wire(value)
+        if not isinstance(value, dict) or part not in value:
+            return False, None
+        value = value[part]
+    return True, value
+
+
+def _where(when: Mapping[str, Any]) -> tuple[Callable[[dict[str, Any]], bool], str]:
+    """A ``when`` whose keys may be dotted paths and whose values may be lists of alternatives, and its text."""
+    tests = []
+    parts = []
+    for key, wanted in when.items():
+        options = list(wanted) if isinstance(wanted, list) else [wanted]
+        tests.append((str(key).split("."), matcher(options)))
+        parts.append(f"`{key}` is {' or '.join(literal(option) for option in options)}")
+
+    def holds(value: dict[str, Any]) -> bool:
+        for path, matches in tests:
+            found, actual = _lookup(value, path)
+            if not found or not matches(actual):
+                return False
+        return True
+
+    return holds, " and ".join(parts)
+
+
+def _always(value: dict[str, Any]) -> bool:
+    return True
+
+
 def _exactly_one_of(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
     names: list[str] = list(rule["properties"])
     listed = fields(names, " and ") if len(names) == 2 else fields(names)
+    holds, text = _where(rule["when"]) if "when" in rule else (_always, "")
+    condition = f" when {text}" if text else ""
 
     def exactly_one_of(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        if not holds(value):
+            return None
         count = 0
         for name in names:
             if name in value:
@@ -105,7 +154,8 @@ def _exactly_one_of(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _
             return None
         present = [name for name in names if name in value]
         got = "neither" if not present else ("both" if len(names) == 2 else fields(present))
-        return [_Error("exactly-one-of", f"exactly one of {listed} must be given (exactly-one-of), got {got}")]
+        message = f"exactly one of {listed} must be given{condition} (exactly-one-of), got {got}"
+        return [_Error("exactly-one-of", message)]
 
     return exactly_one_of
 
@@ -210,10 +260,71 @@ def _excludes_variant(rule: Mapping[str, Any], properties: Mapping[str, Any]) ->
     return excludes_variant
 
 
+def _at_most_one_of(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
+    names: list[str] = list(rule["properties"])
+    listed = fields(names, " and ") if len(names) == 2 else fields(names)
+
+    def at_most_one_of(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        present = [name for name in names if name in value]
+        if len(present) < 2:
+            return None
+        got = "both" if len(names) == 2 else fields(present)
+        return [_Error("at-most-one-of", f"at most one of {listed} may be given (at-most-one-of), got {got}")]
+
+    return at_most_one_of
+
+
+def _requires(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
+    name: str = rule["property"]
+    needed: list[str] = list(rule["requires"])
+
+    def requires(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        if name not in value:
+            return None
+        missing = [other for other in needed if other not in value]
+        if not missing:
+            return None
+        return [
+            _Error("requires", f"`{other}` is required when `{name}` is given (requires)", other) for other in missing
+        ]
+
+    return requires
+
+
+def _required_when(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
+    names: list[str] = list(rule["properties"])
+    holds, text = _where(rule["when"])
+
+    def required_when(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        missing = [name for name in names if name not in value]
+        if not missing or not holds(value):
+            return None
+        return [_Error("required-when", f"`{name}` is required when {text} (required-when)", name) for name in missing]
+
+    return required_when
+
+
+def _absent_when(rule: Mapping[str, Any], properties: Mapping[str, Any]) -> _Rule:
+    names: list[str] = list(rule["properties"])
+    holds, text = _where(rule["when"])
+
+    def absent_when(value: dict[str, Any], failed: set[str] | None) -> _Errors | None:
+        present = [name for name in names if name in value]
+        if not present or not holds(value):
+            return None
+        return [_Error("absent-when", f"not allowed when {text} (absent-when)", name) for name in present]
+
+    return absent_when
+
+
 _RULES: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], _Rule]] = {
     "exactly-one-of": _exactly_one_of,
     "only-when": _only_when,
     "enum-when": _enum_when,
     "numeric-string": _numeric_string,
     "excludes-variant": _excludes_variant,
+    "at-most-one-of": _at_most_one_of,
+    "requires": _requires,
+    "required-when": _required_when,
+    "absent-when": _absent_when,
 }

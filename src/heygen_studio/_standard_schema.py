@@ -7,7 +7,8 @@ JSON Schema is translated: ``$ref`` into ``$defs``, 3.0's ``nullable`` and
 boolean exclusive bounds, integer formats as bounds, discriminators as tag
 dispatch (``if``/``then``, as the validator dispatches), and each
 ``x-heygen-rules`` kind as the standard keywords that state it (``oneOf`` of
-``required``, ``if``/``else`` with ``not``), except ``numeric-string``, which no
+``required``, ``if``/``then``/``else`` with ``required`` and ``not``, a dotted
+``when`` path as nested ``properties``), except ``numeric-string``, which no
 standard keyword can state: it becomes the custom keyword ``x-numeric-string``
 (:class:`NumericString` implements it for jsonschema-rs).
 """
@@ -110,9 +111,20 @@ class _Translator:
 
     def rule(self, rule: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
         kind = rule.get("rule")
-        if kind == "exactly-one-of":
-            return {"oneOf": [{"required": [name]} for name in rule["properties"]]}
         when = {"allOf": [_has(key, value) for key, value in rule.get("when", {}).items()]}
+        if kind == "exactly-one-of":
+            one = {"oneOf": [{"required": [name]} for name in rule["properties"]]}
+            return {"if": when, "then": one} if "when" in rule else one
+        if kind == "at-most-one-of":
+            names = list(rule["properties"])
+            pairs = [[first, second] for index, first in enumerate(names) for second in names[index + 1 :]]
+            return {"not": {"anyOf": [{"required": pair} for pair in pairs]}}
+        if kind == "requires":
+            return {"if": {"required": [rule["property"]]}, "then": {"required": list(rule["requires"])}}
+        if kind == "required-when":
+            return {"if": when, "then": {"required": list(rule["properties"])}}
+        if kind == "absent-when":
+            return {"if": when, "then": {"not": {"anyOf": [{"required": [name]} for name in rule["properties"]]}}}
         if kind == "only-when":
             return {"if": when, "else": {"not": {"anyOf": [{"required": [name]} for name in rule["properties"]]}}}
         if kind == "enum-when":
@@ -131,7 +143,13 @@ class _Translator:
 
 
 def _has(key: str, value: Any) -> dict[str, Any]:
-    return {"properties": {key: {"const": value}}, "required": [key]}
+    """The object has ``value`` at ``key``: a dotted path into nested objects, a list meaning any of its values."""
+    *outer, last = key.split(".")
+    leaf = {"enum": list(value)} if isinstance(value, list) else {"const": value}
+    schema: dict[str, Any] = {"properties": {last: leaf}, "required": [last]}
+    for part in reversed(outer):
+        schema = {"properties": {part: {"type": "object", **schema}}, "required": [part]}
+    return schema
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -551,13 +551,14 @@ def test_every_rule_kind_is_known_to_the_validation_layer() -> None:
         assert kind in KNOWN, kind
 
 
-# --- the v3 patches (08-11) ----------------------------------------------------------------------------
+# --- the v3 patches (08-12) ----------------------------------------------------------------------------
 
 V3_PATCHES = (
     "08-v3-video-status.overlay.yaml",
     "09-v3-discriminator-tags.overlay.yaml",
     "10-v3-ranges-formats-defaults.overlay.yaml",
     "11-v3-conditional-rules.overlay.yaml",
+    "12-v3-more-rules.overlay.yaml",
 )
 
 
@@ -694,14 +695,35 @@ def test_v3_formats_defaults_and_supported_values() -> None:
     assert ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] == arms["studio"]["properties"]["aspect_ratio"]["enum"]
 
 
+AUDIO_SOURCE = {"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}
+SCRIPT_NEEDS_VOICE = {"rule": "requires", "property": "script", "requires": ["voice_id"]}
+NO_EXPRESSIVENESS_ON_V = {"rule": "absent-when", "properties": ["expressiveness"], "when": {"engine.type": "avatar_v"}}
+NOT_ON_III = {
+    "rule": "absent-when",
+    "properties": ["motion_prompt", "expressiveness"],
+    "when": {"engine.type": "avatar_iii"},
+}
+NO_BACKGROUND_ON_WEBM = {"rule": "absent-when", "properties": ["background"], "when": {"output_format": "webm"}}
+SCRIPT_OR_AUDIO = [
+    {"rule": "at-most-one-of", "properties": ["script", "audio_url"]},
+    {"rule": "at-most-one-of", "properties": ["script", "audio_asset_id"]},
+]
 V3_RULES = {
-    "scene avatar": [{"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}],
-    "scene image input": [{"rule": "exactly-one-of", "properties": ["script", "audio_url", "audio_asset_id"]}],
-    "still image": [{"rule": "exactly-one-of", "properties": ["duration", "script", "audio_url", "audio_asset_id"]}],
+    "avatar": [NO_EXPRESSIVENESS_ON_V, NOT_ON_III, NO_BACKGROUND_ON_WEBM, *SCRIPT_OR_AUDIO],
+    "image": [SCRIPT_NEEDS_VOICE, NO_BACKGROUND_ON_WEBM, *SCRIPT_OR_AUDIO],
+    "cinematic": [{"rule": "absent-when", "properties": ["duration"], "when": {"auto_duration": True}}],
+    "scene avatar": [AUDIO_SOURCE, NO_EXPRESSIVENESS_ON_V, NOT_ON_III],
+    "scene image input": [AUDIO_SOURCE, SCRIPT_NEEDS_VOICE],
+    "still image": [
+        {"rule": "exactly-one-of", "properties": ["duration", "script", "audio_url", "audio_asset_id"]},
+        SCRIPT_NEEDS_VOICE,
+    ],
 }
 BACKGROUND_RULES = [
     {"rule": "only-when", "properties": ["url", "asset_id"], "when": {"type": "image"}},
     {"rule": "only-when", "properties": ["value"], "when": {"type": "color"}},
+    {"rule": "required-when", "properties": ["value"], "when": {"type": "color"}},
+    {"rule": "exactly-one-of", "properties": ["url", "asset_id"], "when": {"type": "image"}},
 ]
 ELEVENLABS_RULES = [{"rule": "enum-when", "property": "stability", "when": {"model": "eleven_v3"}, "enum": [0, 0.5, 1]}]
 
@@ -733,7 +755,7 @@ def test_v3_multi_field_rules_are_recorded_where_they_apply() -> None:
     assert [ELEVENLABS_RULES] * 5 == [option["x-heygen-rules"] for option in eleven]
     # Nothing else in the body carries rules, and every rule names properties of its own schema.
     found = list(rules_under(body))
-    assert 3 + 2 + 5 == len(found)
+    assert 6 + 2 + 5 == len(found)
     from heygen_studio._rules import _RULES as KNOWN  # the validation layer's registry of rule kinds
 
     for where, rules, properties in found:
@@ -741,10 +763,19 @@ def test_v3_multi_field_rules_are_recorded_where_they_apply() -> None:
             assert rule["rule"] in KNOWN, rule["rule"]
             named = [
                 *rule.get("properties", []),
-                *rule.get("when", {}),
+                *(path.split(".")[0] for path in rule.get("when", {})),
+                *rule.get("requires", []),
                 *([rule["property"]] if "property" in rule else []),
             ]
             assert set(named) <= set(properties), (where, rule)
+            for path in rule.get("when", {}):
+                # A dotted path goes through the union the spec puts there: each step is a property of every arm.
+                head, *rest = path.split(".")
+                nodes = [properties[head]]
+                for step in rest:
+                    arms = [option for node in nodes for option in node.get("oneOf", [node])]
+                    assert all(step in option["properties"] for option in arms), (where, path)
+                    nodes = [option["properties"][step] for option in arms]
 
 
 @pytest.mark.parametrize(
@@ -781,6 +812,23 @@ def test_v3_multi_field_rules_are_recorded_where_they_apply() -> None:
             "11-v3-conditional-rules.overlay.yaml",
             1,
             id="vendor-drops-the-rule",
+        ),
+        pytest.param(
+            lambda spec: arm_by_prose(v3_body(spec), "Omit when auto_duration is true").update(
+                description="Video length in seconds (4\u201315). Defaults to 10."
+            ),
+            "12-v3-more-rules.overlay.yaml",
+            4,
+            id="vendor-drops-omit-when-auto-duration",
+        ),
+        pytest.param(
+            lambda spec: [
+                schema.update(description="Output container. 'webm' returns a video with a transparent background.")
+                for schema in every(v3_body(spec), "output_format")
+            ],
+            "12-v3-more-rules.overlay.yaml",
+            3,
+            id="vendor-rewords-webm",
         ),
     ],
 )

@@ -777,7 +777,7 @@ CAPTION_RULE = "CreateVideoRequest.x-heygen-rules.0"
         ("VideoInput.properties.voice.discriminator", None, "discriminator must be an object with a propertyName"),
         ("VideoInput.properties.voice.discriminator.mapping.tts", "#/components/schemas/Nope", "'tts' matches 0 arms"),
         ("Dimension.properties.width.pattern", "(", "not a regex this validator can read"),
-        ("AudioVoice.x-heygen-rules.0.rule", "at-most-one-of", "unknown x-heygen-rules kind 'at-most-one-of'"),
+        ("AudioVoice.x-heygen-rules.0.rule", "at-least-two-of", "unknown x-heygen-rules kind 'at-least-two-of'"),
         ("AudioVoice.x-heygen-rules.0.properties.0", "audio_uri", "names unknown property 'audio_uri'"),
         (f"{CAPTION_RULE}.items", "scenes", "names unknown property 'scenes'"),
         (f"{CAPTION_RULE}.union", "narration", r"`video_inputs\[\]\.narration` is not a union"),
