@@ -430,9 +430,16 @@ V3_OPERATIONS = {
 }
 
 
-def v3_call(mode: str, server: MockHeyGen, operation: str, video_id: str, **options: Any) -> Outcome:
+@dataclass
+class V3Outcome:
+    result: Any
+    error: BaseException | None
+    sleeps: list[float] = field(default_factory=list)
+
+
+def v3_call(mode: str, server: MockHeyGen, operation: str, video_id: str, **options: Any) -> V3Outcome:
     """One get(), delete() or list() (consumed whole) through the public API, sleeps recorded instead of slept."""
-    outcome = Outcome(result=None, error=None)
+    outcome = V3Outcome(result=None, error=None)
 
     def run(videos: Any) -> Any:
         return videos.list() if operation == "list" else getattr(videos, operation)(video_id)
@@ -540,7 +547,7 @@ def test_v3_reads_lists_and_deletes_on_mockheygen(
     assert len(sleeps) == len(outcome.sleeps)
     assert all(0.75 * want <= got <= want for want, got in zip(sleeps, outcome.sleeps, strict=True))
     if operation == "list" and expected is None:
-        assert [v3_video] == [video.id for video in outcome.result]  # type: ignore[union-attr]
+        assert [v3_video] == [video.id for video in outcome.result]
     # Only a delete that reached the store removes the video: a faulted or refused one leaves it.
     gone = operation == "delete" and fault in ("ok", "429", "429-retry-after", "502", "503", "504", "503x2", "dropped")
     assert gone == (v3_video not in server.videos or _missing(server, v3_video))
