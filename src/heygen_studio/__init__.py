@@ -1,43 +1,13 @@
-"""heygen_studio: a typed client for HeyGen's video API: create (v2 Studio and v3), get, list, delete, wait."""
+"""heygen_studio: a typed client for HeyGen's video API: create (v2 Studio and v3), get, list, delete, wait.
 
-from heygen_studio_api.models import (
-    AudioVoice,
-    AvatarCharacter,
-    ColorBackground,
-    CreateVideoData,
-    CreateVideoRequest,
-    CreateVideoResponse,
-    Dimension,
-    ElevenLabsSettings,
-    ErrorDetail,
-    ErrorResponse,
-    ImageBackground,
-    Offset,
-    SilenceVoice,
-    TalkingPhotoCharacter,
-    TextOverlay,
-    TextPosition,
-    TextVoice,
-    VideoBackground,
-    VideoInput,
-)
-from heygen_studio_api.params import (
-    AudioVoiceParams,
-    AvatarCharacterParams,
-    ColorBackgroundParams,
-    CreateVideoParams,
-    DimensionParams,
-    ElevenLabsSettingsParams,
-    ImageBackgroundParams,
-    OffsetParams,
-    SilenceVoiceParams,
-    TalkingPhotoCharacterParams,
-    TextOverlayParams,
-    TextPositionParams,
-    TextVoiceParams,
-    VideoBackgroundParams,
-    VideoInputParams,
-)
+The generated request models and TypedDicts re-exported here load on first use
+(module ``__getattr__``, PEP 562), so ``import heygen_studio`` does not pay for the
+models a caller never touches.
+"""
+
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
+
 from heygen_studio_api.types import UNSET, Unset
 
 from heygen_studio._client import (
@@ -139,3 +109,98 @@ __all__ = [
     "WaitTimeoutError",
     "validate_request",
 ]
+
+if TYPE_CHECKING:
+    from heygen_studio_api.models import (
+        AudioVoice,
+        AvatarCharacter,
+        ColorBackground,
+        CreateVideoData,
+        CreateVideoRequest,
+        CreateVideoResponse,
+        Dimension,
+        ElevenLabsSettings,
+        ErrorDetail,
+        ErrorResponse,
+        ImageBackground,
+        Offset,
+        SilenceVoice,
+        TalkingPhotoCharacter,
+        TextOverlay,
+        TextPosition,
+        TextVoice,
+        VideoBackground,
+        VideoInput,
+    )
+    from heygen_studio_api.params import (
+        AudioVoiceParams,
+        AvatarCharacterParams,
+        ColorBackgroundParams,
+        CreateVideoParams,
+        DimensionParams,
+        ElevenLabsSettingsParams,
+        ImageBackgroundParams,
+        OffsetParams,
+        SilenceVoiceParams,
+        TalkingPhotoCharacterParams,
+        TextOverlayParams,
+        TextPositionParams,
+        TextVoiceParams,
+        VideoBackgroundParams,
+        VideoInputParams,
+    )
+
+#: Where each lazily loaded export lives.
+_LAZY: dict[str, str] = {
+    "AudioVoice": "heygen_studio_api.models",
+    "AvatarCharacter": "heygen_studio_api.models",
+    "ColorBackground": "heygen_studio_api.models",
+    "CreateVideoData": "heygen_studio_api.models",
+    "CreateVideoRequest": "heygen_studio_api.models",
+    "CreateVideoResponse": "heygen_studio_api.models",
+    "Dimension": "heygen_studio_api.models",
+    "ElevenLabsSettings": "heygen_studio_api.models",
+    "ErrorDetail": "heygen_studio_api.models",
+    "ErrorResponse": "heygen_studio_api.models",
+    "ImageBackground": "heygen_studio_api.models",
+    "Offset": "heygen_studio_api.models",
+    "SilenceVoice": "heygen_studio_api.models",
+    "TalkingPhotoCharacter": "heygen_studio_api.models",
+    "TextOverlay": "heygen_studio_api.models",
+    "TextPosition": "heygen_studio_api.models",
+    "TextVoice": "heygen_studio_api.models",
+    "VideoBackground": "heygen_studio_api.models",
+    "VideoInput": "heygen_studio_api.models",
+    "AudioVoiceParams": "heygen_studio_api.params",
+    "AvatarCharacterParams": "heygen_studio_api.params",
+    "ColorBackgroundParams": "heygen_studio_api.params",
+    "CreateVideoParams": "heygen_studio_api.params",
+    "DimensionParams": "heygen_studio_api.params",
+    "ElevenLabsSettingsParams": "heygen_studio_api.params",
+    "ImageBackgroundParams": "heygen_studio_api.params",
+    "OffsetParams": "heygen_studio_api.params",
+    "SilenceVoiceParams": "heygen_studio_api.params",
+    "TalkingPhotoCharacterParams": "heygen_studio_api.params",
+    "TextOverlayParams": "heygen_studio_api.params",
+    "TextPositionParams": "heygen_studio_api.params",
+    "TextVoiceParams": "heygen_studio_api.params",
+    "VideoBackgroundParams": "heygen_studio_api.params",
+    "VideoInputParams": "heygen_studio_api.params",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a generated model or TypedDict on first use, and keep it as a module attribute."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
+
+del TYPE_CHECKING, Any

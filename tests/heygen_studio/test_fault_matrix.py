@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -413,3 +413,149 @@ def test_reads_and_deletes_retry_every_transient_fault(mode: str, operation: str
     # Backoff is jittered down by up to a quarter; Retry-After is exact.
     assert len(sleeps) == len(outcome.sleeps)
     assert all(0.75 * want <= got <= want for want, got in zip(sleeps, outcome.sleeps, strict=True))
+
+
+# -- GET, DELETE and list (v3) on MockHeyGen: its fault script, per operation, sync and async -----------------------
+
+V3_VIDEO: dict[str, Any] = {
+    "type": "avatar",
+    "avatar_id": "Daisy-inskirt-20220818",
+    "script": "Welcome!",
+    "voice_id": "2d5b0e6cf36f460aa7fc47e3eee4ba54",
+}
+V3_OPERATIONS = {
+    "get": ("GET", "GET /v3/videos/{video_id}"),
+    "delete": ("DELETE", "DELETE /v3/videos/{video_id}"),
+    "list": ("GET", "GET /v3/videos"),
+}
+
+
+@dataclass
+class V3Outcome:
+    result: Any
+    error: BaseException | None
+    sleeps: list[float] = field(default_factory=list)
+
+
+def v3_call(mode: str, server: MockHeyGen, operation: str, video_id: str, **options: Any) -> V3Outcome:
+    """One get(), delete() or list() (consumed whole) through the public API, sleeps recorded instead of slept."""
+    outcome = V3Outcome(result=None, error=None)
+
+    def run(videos: Any) -> Any:
+        return videos.list() if operation == "list" else getattr(videos, operation)(video_id)
+
+    if mode == "sync":
+        with HeyGen(api_key=CANARY, base_url=server.base_url, sleep=outcome.sleeps.append, **options) as client:
+            try:
+                answer = run(client.videos)
+                outcome.result = list(answer) if operation == "list" else answer
+            except Exception as exc:
+                outcome.error = exc
+    else:
+
+        async def sleep(seconds: float) -> None:
+            outcome.sleeps.append(seconds)
+
+        async def main() -> None:
+            async with AsyncHeyGen(api_key=CANARY, base_url=server.base_url, sleep=sleep, **options) as client:
+                try:
+                    answer = run(client.videos)
+                    outcome.result = [video async for video in answer] if operation == "list" else await answer
+                except Exception as exc:
+                    outcome.error = exc
+
+        asyncio.run(main())
+    for shown in (repr(outcome.result), repr(outcome.error), str(outcome.error)):
+        assert CANARY not in shown
+    if outcome.error is not None:
+        assert CANARY not in "".join(traceback.format_exception(outcome.error))
+    return outcome
+
+
+def v3_attempts(server: MockHeyGen, operation: str, video_id: str) -> int:
+    method, _ = V3_OPERATIONS[operation]
+    path = "/v3/videos" if operation == "list" else f"/v3/videos/{video_id}"
+    return len([r for r in server.requests if r.method == method and r.path.split("?")[0] == path])
+
+
+@pytest.fixture
+def v3_video(server: MockHeyGen) -> str:
+    with HeyGen(api_key=CANARY, base_url=server.base_url) as client:
+        return client.videos.create(V3_VIDEO).video_id
+
+
+FAULTS: dict[str, Callable[[MockHeyGen, str], None]] = {
+    "ok": lambda server, name: None,
+    "429": lambda server, name: server.fail_next(429, operation=name),
+    "429-retry-after": lambda server, name: server.fail_next(429, retry_after=3, operation=name),
+    "429-retry-after-too-long": lambda server, name: server.fail_next(429, retry_after=3600, operation=name),
+    "502": lambda server, name: server.fail_next(502, operation=name),
+    "503": lambda server, name: server.fail_next(503, operation=name),
+    "504": lambda server, name: server.fail_next(504, operation=name),
+    "503x2": lambda server, name: server.fail_next(503, times=2, operation=name),
+    "503x3": lambda server, name: server.fail_next(503, times=3, operation=name),
+    "503-no-retries": lambda server, name: server.fail_next(503, operation=name),
+    "500": lambda server, name: server.fail_next(500, operation=name),
+    "400": lambda server, name: server.fail_next(400, operation=name),
+    "401": lambda server, name: server.fail_next(401, operation=name),
+    "403": lambda server, name: server.fail_next(403, operation=name),
+    "404": lambda server, name: server.fail_next(404, operation=name),
+    "2xx-html": lambda server, name: server.fail_next(200, body="<html>not json</html>", operation=name),
+    "dropped": lambda server, name: server.drop_next(operation=name),
+}
+
+# fault: (the error expected or None, attempts seen, sleeps, client options)
+V3_CASES: dict[str, tuple[type[Exception] | None, int, list[float], dict[str, Any]]] = {
+    "ok": (None, 1, [], {}),
+    "429": (None, 2, [0.5], {}),
+    "429-retry-after": (None, 2, [3.0], {}),
+    "429-retry-after-too-long": (RateLimitError, 1, [], {}),
+    "502": (None, 2, [0.5], {}),
+    "503": (None, 2, [0.5], {}),
+    "504": (None, 2, [0.5], {}),
+    "503x2": (None, 3, [0.5, 1.0], {}),
+    "503x3": (InternalServerError, 3, [0.5, 1.0], {}),
+    "503-no-retries": (InternalServerError, 1, [], {"max_retries": 0}),
+    "500": (InternalServerError, 1, [], {}),
+    "400": (BadRequestError, 1, [], {}),
+    "401": (AuthenticationError, 1, [], {}),
+    "403": (PermissionDeniedError, 1, [], {}),
+    "404": (NotFoundError, 1, [], {}),
+    "2xx-html": (APIResponseValidationError, 1, [], {}),
+    "dropped": (None, 2, [0.5], {}),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(V3_OPERATIONS))
+@pytest.mark.parametrize("fault", sorted(V3_CASES))
+def test_v3_reads_lists_and_deletes_on_mockheygen(
+    server: MockHeyGen, v3_video: str, mode: str, operation: str, fault: str
+) -> None:
+    expected, seen, sleeps, options = V3_CASES[fault]
+    if (operation, fault) == ("delete", "dropped"):
+        # MockHeyGen deleted the video before dropping the answer; the retry finds it gone (the documented hazard).
+        expected = NotFoundError
+    _, name = V3_OPERATIONS[operation]
+    FAULTS[fault](server, name)
+    outcome = v3_call(mode, server, operation, v3_video, **options)
+    if expected is None:
+        assert outcome.error is None, outcome.error
+    else:
+        assert isinstance(outcome.error, expected), outcome.error
+    assert seen == v3_attempts(server, operation, v3_video)
+    # Backoff is jittered down by up to a quarter; Retry-After is exact.
+    assert len(sleeps) == len(outcome.sleeps)
+    assert all(0.75 * want <= got <= want for want, got in zip(sleeps, outcome.sleeps, strict=True))
+    if operation == "list" and expected is None:
+        assert [v3_video] == [video.id for video in outcome.result]
+    # Only a delete that reached the store removes the video: a faulted or refused one leaves it.
+    gone = operation == "delete" and fault in ("ok", "429", "429-retry-after", "502", "503", "504", "503x2", "dropped")
+    assert gone == (v3_video not in server.videos or _missing(server, v3_video))
+
+
+def _missing(server: MockHeyGen, video_id: str) -> bool:
+    try:
+        server.video(video_id)
+    except KeyError:
+        return True
+    return False
