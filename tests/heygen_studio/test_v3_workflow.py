@@ -18,10 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from heygen_studio_api.models import (
-    CreateVideoBodyType0,
-    CreateVideoBodyType1,
-    CreateVideoBodyType2,
-    CreateVideoBodyType3,
+    CreateVideoFromAvatar,
+    CreateVideoFromCinematicAvatar,
+    CreateVideoFromImage,
+    CreateVideoFromStudio,
 )
 
 from heygen_studio import (
@@ -44,10 +44,10 @@ START = 1_780_000_000.0
 RENDER = 60.0
 FILES = "https://mockheygen.invalid/videos"
 MODELS: dict[str, Any] = {
-    "avatar": CreateVideoBodyType0,
-    "image": CreateVideoBodyType1,
-    "cinematic_avatar": CreateVideoBodyType2,
-    "studio": CreateVideoBodyType3,
+    "avatar": CreateVideoFromAvatar,
+    "image": CreateVideoFromImage,
+    "cinematic_avatar": CreateVideoFromCinematicAvatar,
+    "studio": CreateVideoFromStudio,
 }
 ONE_VIDEO = "GET /v3/videos/{video_id}"
 
