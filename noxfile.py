@@ -171,7 +171,7 @@ def tests(session: nox.Session) -> None:
     session.log(f"installing heygen-studio[dev] (built from this folder) into Python {session.python}")
     session.install(".[dev]")
     # One worker per core (pytest-xdist); `nox -s tests -- -n 0` runs them in one process.
-    args = ["-n", "auto", *session.posargs]
+    args = ["-n", "auto", "--dist", "worksteal", *session.posargs]
     session.log(f"running the test suite on Python {session.python}: pytest {' '.join(args)}")
     session.run("pytest", *args)
 

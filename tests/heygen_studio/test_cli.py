@@ -262,8 +262,7 @@ def test_mock_server_cli_needs_no_optional_dependency(tmp_path: Path) -> None:
         ),
         (
             "jsonpath_rfc9535.query",
-            "error: PROGRAM needs jsonpath-rfc9535, which is not installed: "
-            "pip install 'heygen-studio[codegen]'",
+            "error: PROGRAM needs jsonpath-rfc9535, which is not installed: pip install 'heygen-studio[codegen]'",
         ),
     ],
 )
