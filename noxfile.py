@@ -1,71 +1,195 @@
-"""Sessions for heygen-studio. `nox -l` lists them; plain `nox` runs the checks CI runs."""
+"""Sessions for heygen-studio. `nox -l` lists them; plain `nox` runs the checks CI runs.
+
+Which Python each session needs: the SDK runs on 3.10+, the pipeline (openapi-python-client, griffe) on 3.11+,
+and `tests` runs on every version in pyproject.toml's classifiers. Sessions that run the pipeline pick an
+installed 3.11+ themselves. Interpreters installed with pyenv count as installed even when they are not the
+active pyenv version. On CI (CI=true) a supported version that is not installed fails the run; elsewhere it is
+skipped and nox's summary names it.
+"""
 
 from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["verify", "lint", "typecheck", "tests"]
-nox.options.error_on_missing_interpreters = False
+# Use the interpreters on this machine; never download one (that would be slow, need the network and hide
+# a missing version on CI).
+nox.options.download_python = "never"
+ON_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+nox.options.error_on_missing_interpreters = ON_CI
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-PYTHONS = nox.project.python_versions(PYPROJECT)
+PYTHONS: list[str] = nox.project.python_versions(PYPROJECT)
+PIPELINE_FLOOR = (3, 11)  # openapi-python-client's and griffe's floor
+HERE = Path(__file__).resolve().parent
+INTERPRETERS = HERE / ".nox" / "_interpreters"
 
 
-@nox.session(default=False)
+def _pyenv_root() -> Path | None:
+    configured = os.environ.get("PYENV_ROOT")
+    if configured:
+        return Path(configured)
+    if shutil.which("pyenv"):
+        result = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            return Path(result.stdout.strip())
+    return None
+
+
+def _release(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", name))
+
+
+def _expose_pyenv_pythons() -> None:
+    """Make every supported CPython that pyenv has installed callable as `pythonX.Y`, active or not.
+
+    pyenv's shims run only the active versions, so nox (python-discovery) would call 3.12 "not found"
+    when 3.11 is active. Each installed build gets a `pythonX.Y` symlink in .nox/_interpreters/,
+    which goes first on PATH; nothing else (pip, python3) is shadowed.
+    """
+    root = _pyenv_root()
+    if root is None or not (root / "versions").is_dir():
+        return
+    links: dict[str, Path] = {}
+    for version in PYTHONS:
+        builds = [
+            path
+            for path in (root / "versions").glob(f"{version}.*/bin/python{version}")
+            if re.fullmatch(rf"{re.escape(version)}\.\d+", path.parents[1].name)
+        ]
+        if builds:
+            links[version] = max(builds, key=lambda path: _release(path.parents[1].name))
+    if not links:
+        return
+    INTERPRETERS.mkdir(parents=True, exist_ok=True)
+    for version, target in links.items():
+        link = INTERPRETERS / f"python{version}"
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+    os.environ["PATH"] = os.pathsep.join([str(INTERPRETERS), os.environ.get("PATH", "")])
+
+
+def _runs(command: str) -> bool:
+    found = shutil.which(command)
+    if found is None:
+        return False
+    result = subprocess.run([found, "-c", "pass"], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def _pipeline_python() -> str | None:
+    """The interpreter for sessions that run the pipeline: nox's own when it is 3.11+, else an installed one."""
+    if sys.version_info >= PIPELINE_FLOOR:
+        return None
+    for version in PYTHONS:
+        if _release(version) >= PIPELINE_FLOOR and _runs(f"python{version}"):
+            return version
+    return None
+
+
+_expose_pyenv_pythons()
+PIPELINE_PYTHON = _pipeline_python()
+
+
+def _need_pipeline_python(session: nox.Session, role: str) -> None:
+    """Stop with one line when no 3.11+ interpreter was found for a session that runs the pipeline."""
+    if PIPELINE_PYTHON is None and sys.version_info < PIPELINE_FLOOR:
+        floor = ".".join(map(str, PIPELINE_FLOOR))
+        session.error(
+            f"{role} needs Python {floor}+ (openapi-python-client's floor) and none is installed "
+            f"(nox runs on {sys.version_info[0]}.{sys.version_info[1]}): install one "
+            f"(e.g. `pyenv install {floor}`) and rerun"
+        )
+
+
+def _install_pipeline(session: nox.Session, extra: str) -> None:
+    session.log(f"installing heygen-studio (editable) with its [{extra}] extra: the pinned generators and ruff")
+    session.install("-e", f".[{extra}]")
+
+
+@nox.session(python=PIPELINE_PYTHON, default=False)
 def generate(session: nox.Session) -> None:
     """Regenerate openapi/heygen-api.patched.json, openapi/manifest.json and generated/ from openapi/."""
-    session.install("-e", ".[codegen]")
+    _need_pipeline_python(session, "nox -s generate")
+    _install_pipeline(session, "codegen")
+    session.log("regenerating: patch the vendored spec, check it, run the generators, format, write")
     session.run("python", "-m", "codegen", "generate")
 
 
-@nox.session(default=False)
+@nox.session(python=PIPELINE_PYTHON, default=False)
 def update(session: nox.Session) -> None:
     """Vendor new docs page(s)/spec(s), patch, regenerate, diff and write CHANGELOG.md: `nox -s update -- PAGE...`."""
-    session.install("-e", ".[codegen]")
+    _need_pipeline_python(session, "nox -s update")
+    _install_pipeline(session, "codegen")
+    session.log("updating: vendor, patch, regenerate, diff old -> new, write CHANGELOG.md")
     session.run("python", "-m", "codegen", "update", *session.posargs)
 
 
-@nox.session
+@nox.session(python=PIPELINE_PYTHON)
 def verify(session: nox.Session) -> None:
     """Fail if openapi/ or generated/ differ from what `nox -s generate` writes."""
-    session.install("-e", ".[codegen]")
+    _need_pipeline_python(session, "nox -s verify")
+    _install_pipeline(session, "codegen")
+    session.log("verifying: regenerate into a temporary folder and compare with openapi/ and generated/")
     session.run("python", "-m", "codegen", "verify", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint and format-check the hand-written code with ruff."""
+    session.log("installing ruff")
     session.install("ruff==0.17.6")
+    session.log("linting, then checking the formatting of codegen/, src/, tests/ and noxfile.py")
     session.run("ruff", "check", "codegen", "src", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "codegen", "src", "tests", "noxfile.py")
 
 
-@nox.session
+@nox.session(python=PIPELINE_PYTHON)
 def typecheck(session: nox.Session) -> None:
     """Run mypy --strict over src/, generated/, codegen/ and the tests/typing/ checks."""
-    session.install("-e", ".[dev]")
+    _need_pipeline_python(session, "nox -s typecheck (its codegen/ part)")
+    _install_pipeline(session, "dev")
+    session.log("type-checking the SDK (src/, generated/, tests/typing/) as Python 3.10")
     session.run("mypy", "src", "generated", "tests/typing")
-    # The pipeline runs on 3.11+ (openapi-python-client's floor); the SDK above is checked for 3.10.
+    session.log("type-checking the pipeline (codegen/) as Python 3.11")
     session.run("mypy", "--python-version", "3.11", "codegen")
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """Run the test suite against an installed (non-editable) build of the package."""
+    """Run the test suite against an installed (non-editable) build of the package, in parallel."""
+    session.log(f"installing heygen-studio[dev] (built from this folder) into Python {session.python}")
     session.install(".[dev]")
-    session.run("pytest", *session.posargs)
+    # One worker per core (pytest-xdist); `nox -s tests -- -n 0` runs them in one process.
+    args = ["-n", "auto", "--dist", "worksteal", *session.posargs]
+    session.log(f"running the test suite on Python {session.python}: pytest {' '.join(args)}")
+    session.run("pytest", *args)
 
 
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Create a video with the README's example against a local MockHeyGen: no account, no network."""
+    session.log("installing heygen-studio (runtime only)")
     session.install(".")
+    session.log("starting MockHeyGen on loopback and running the README's example against it")
     session.run("python", "-m", "heygen_studio.testing.demo")
 
 
-@nox.session(default=False)
+@nox.session(python=PIPELINE_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Print benchmark ratios against baselines measured in the same run."""
+    _need_pipeline_python(session, "nox -s bench (its pipeline part)")
+    session.log("installing heygen-studio[dev]")
     session.install(".[dev]")
+    session.log("benchmarking: each ratio is measured against its baseline in this run")
     session.run("python", "-m", "tests.bench", *session.posargs)

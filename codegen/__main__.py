@@ -1,17 +1,55 @@
-"""Command line for the pipeline: ``python -m codegen {extract,patch,generate,verify,diff,update}``."""
+"""Command line for the pipeline: python -m codegen {extract,patch,generate,verify,diff,update}.
+
+Run it from the repository root (or with the root on PYTHONPATH); the nox sessions do that for you.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from codegen.errors import CodegenError
 
+EXIT_MISSING_DEPENDENCY = 2
+# Module -> the distribution that provides it; heygen-studio's [codegen] extra installs all of them.
+OPTIONAL_MODULES = {
+    "yaml": "PyYAML",
+    "griffe": "griffe",
+    "jsonpath_rfc9535": "jsonpath-rfc9535",
+    "openapi_python_client": "openapi-python-client",
+    "datamodel_code_generator": "datamodel-code-generator",
+}
+# Published for Python 3.11 and newer only, so the extra leaves them out on 3.10.
+NEEDS_PYTHON_311 = frozenset({"griffe", "openapi_python_client"})
+
+
+def missing_dependency_line(error: ModuleNotFoundError, program: str) -> str | None:
+    """The one line to print for ``error``, or ``None`` when it is not a missing optional dependency."""
+    module = (error.name or "").partition(".")[0]
+    distribution = OPTIONAL_MODULES.get(module)
+    if distribution is None:
+        return None
+    if module in NEEDS_PYTHON_311 and sys.version_info < (3, 11):
+        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        return (
+            f"error: {program} needs {distribution}, which needs Python 3.11 or newer (this is {running}): "
+            "run it with Python 3.11+ and pip install 'heygen-studio[codegen]' (or use nox, which picks one)"
+        )
+    return f"error: {program} needs {distribution}, which is not installed: pip install 'heygen-studio[codegen]'"
+
+
+def _progress(message: str) -> None:
+    """A line saying what the next stage does (stderr is kept for errors)."""
+    print(f"codegen: {message}", flush=True)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     extract = commands.add_parser(
@@ -117,7 +155,28 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: The arguments after the program name; ``sys.argv[1:]`` when ``None``.
+
+    Returns:
+        The exit status: 0 done, 1 changes found (``verify``, ``diff --fail-on``), 2 unusable input or a
+        missing dependency (one line on stderr).
+    """
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ModuleNotFoundError as error:
+        line = missing_dependency_line(error, f"python -m codegen {args.command}")
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return EXIT_MISSING_DEPENDENCY
+
+
+def _run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     try:
         if args.command == "extract":
             from codegen import extract, merge
@@ -141,28 +200,57 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.out is None:
                     raise CodegenError("--spec needs --out")
                 package = args.package_name or generate.PACKAGE
+                _progress(
+                    f"generating {args.out / package} from {args.spec}: check the spec, run the generators, format"
+                )
                 problems = generate.run_from_spec(args.spec, args.out, package_name=package, strict=bool(args.strict))
                 print(f"generated {args.out / package} from {args.spec}")
             else:
                 if args.package_name is not None:
                     raise CodegenError("--package-name needs --spec: our own spec keeps heygen_studio_api")
+                _progress(_generate_stages())
                 problems = generate.run_in_place(strict=args.strict is not False)
                 print("generated openapi/heygen-api.patched.json, openapi/manifest.json and generated/")
             sys.stderr.write(summary(problems))
+            _progress(f"done in {time.perf_counter() - started:.1f} s")
         elif args.command == "verify":
             from codegen import verify
 
+            _progress(
+                "verifying openapi/ and generated/ against a fresh run in a temporary folder "
+                "(skipped when nothing changed since the last full check)"
+            )
             print(verify.run(use_cache=not args.no_cache))
+            _progress(f"done in {time.perf_counter() - started:.1f} s")
         elif args.command == "diff":
             return _diff(args)
         elif args.command == "update":
             from codegen import update
 
+            _progress("updating: vendor, patch, regenerate, diff old -> new (spec and surface), write CHANGELOG.md")
             return update.main(args.pages, report_path=args.report, json_path=args.json)
     except CodegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
+
+
+def _generate_stages() -> str:
+    """What ``generate`` is about to do; a missing generator is reported now, before any work."""
+    from importlib import metadata
+
+    try:
+        versions = ", ".join(
+            f"{name} {metadata.version(name)}" for name in ("openapi-python-client", "datamodel-code-generator")
+        )
+    except metadata.PackageNotFoundError as error:
+        module = str(error.name).replace("-", "_")
+        raise ModuleNotFoundError(f"No module named {module!r}", name=module) from None
+    return (
+        "regenerating: apply openapi/patches/ to openapi/heygen-api.json, check the result, "
+        f"run {versions}, format with ruff, then replace openapi/heygen-api.patched.json, "
+        "openapi/manifest.json and generated/"
+    )
 
 
 if __name__ == "__main__":

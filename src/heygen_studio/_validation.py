@@ -93,6 +93,13 @@ class _Operation:
 _operations: dict[str, _Operation] = {}
 
 
+def operations() -> frozenset[str]:
+    """Every operation of the generated spec with a JSON request body (what ``operation=`` takes)."""
+    from heygen_studio_api.schema import INLINE_REQUEST_BODIES, REQUEST_BODIES
+
+    return frozenset({*REQUEST_BODIES, *INLINE_REQUEST_BODIES})
+
+
 def request_body_schema(operation: str) -> tuple[dict[str, Any], Mapping[str, Any]]:
     """``(components, schema)`` of an operation's JSON request body in the generated spec.
 
@@ -105,7 +112,7 @@ def request_body_schema(operation: str) -> tuple[dict[str, Any], Mapping[str, An
         return SCHEMAS, {"$ref": f"#/components/schemas/{REQUEST_BODIES[operation]}"}
     if operation in INLINE_REQUEST_BODIES:
         return SCHEMAS, INLINE_REQUEST_BODIES[operation]
-    known = ", ".join(f'"{name}"' for name in sorted({*REQUEST_BODIES, *INLINE_REQUEST_BODIES}))
+    known = ", ".join(f'"{name}"' for name in sorted(operations()))
     raise ValueError(f"unknown operation {operation!r}: the spec has a JSON request body for {known}")
 
 

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from heygen_studio._cli import EXIT_MISSING_DEPENDENCY, missing_dependency_line
 from heygen_studio.testing._http import logger
 from heygen_studio.testing._server import MockHeyGen
 
@@ -81,6 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status.
     """
     args = _parser().parse_args(argv)
+    try:
+        return _serve(args)
+    except ModuleNotFoundError as error:
+        line = missing_dependency_line(error, "python -m heygen_studio.testing")
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return EXIT_MISSING_DEPENDENCY
+
+
+def _serve(args: argparse.Namespace) -> int:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
