@@ -282,3 +282,18 @@ def test_missing_3_11_only_dependency_names_the_python_it_needs(monkeypatch: pyt
 
 def test_other_missing_modules_are_not_explained_away() -> None:
     assert None is missing_dependency_line(ModuleNotFoundError(name="heygen_studio_api"), "python -m heygen_studio")
+
+
+def test_operation_checks_the_files_as_that_operations_request_body(tmp_path: Path) -> None:
+    scene = {"type": "avatar_video", "input": {"type": "avatar", "avatar_id": "a1", "voice_id": "v1"}}
+    write(tmp_path, "good.json", {"type": "studio", "scenes": [{**scene, "input": {**scene["input"], "script": "Hi"}}]})
+    write(tmp_path, "bad.json", {"type": "studio", "scenes": [scene]})
+    result = run("validate", "--operation", "POST /v3/videos", "good.json", "bad.json", cwd=tmp_path)
+    assert 1 == result.returncode
+    assert "ok good.json" == result.stdout.splitlines()[0]
+    assert result.stdout.splitlines()[1].startswith("bad.json: scenes.0.input: ")
+    # A v3 body is not a v2 one, and an unknown operation is refused by argparse, naming the choices.
+    assert 1 == run("validate", "good.json", cwd=tmp_path).returncode
+    unknown = run("validate", "--operation", "POST /v9/nothing", "good.json", cwd=tmp_path)
+    assert 2 == unknown.returncode
+    assert "POST /v3/videos" in unknown.stderr
