@@ -16,7 +16,6 @@ a check the SDK does not make (see ``_beyond_the_sdk``):
   ``base64`` arms carry no tag the SDK checks, so it passes
   ``{"type": "asset_id", "url": ...}`` as the ``url`` arm), and ``base64``
   ``data`` decodes ("Base64-encoded file content");
-- an image scene's ``script`` has its ``voice_id`` ("Required when script is provided.");
 - the ElevenLabs tuning fields stay within 0 to 1: v3 "Inherits the ElevenLabs
   tuning fields" of v2, where each "ranges from `0.0` to `1.0`".
 """
@@ -142,8 +141,6 @@ def _beyond_the_sdk(payload: Mapping[str, Any]) -> Iterator[str]:
 
 def _scene_problems(scene: Mapping[str, Any]) -> Iterator[str]:
     speaker, at = (scene.get("input") or {}, "input.") if scene["type"] == "avatar_video" else (scene, "")
-    if scene["type"] == "image" and scene.get("script") is not None and scene.get("voice_id") is None:
-        yield "voice_id: required with script"  # "Required when script is provided."
     source = scene.get("source") or {}
     if source.get("type") == "base64":
         try:
@@ -309,7 +306,6 @@ BEYOND_THE_SDK = [
     (lambda p: p.update(folder_id="f"), "'folder_id' was unexpected"),
     (lambda p: p["scenes"][1]["source"].update(type="asset_id"), "scenes.1: "),
     (lambda p: p["scenes"][1].update(source={"type": "base64", "media_type": "image/png", "data": "!"}), "not base64"),
-    (lambda p: (p["scenes"][1].pop("duration"), p["scenes"][1].update(script="x")), "scenes.1.voice_id: required"),
     (
         lambda p: p["scenes"][0]["input"].update(
             voice_settings={"engine_settings": {"engine_type": "elevenlabs", "similarity_boost": 2}}
