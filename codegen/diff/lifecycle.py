@@ -29,7 +29,7 @@ _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ].*)?")
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    return dt.datetime.now(dt.timezone.utc).date()
 
 
 @dataclass(frozen=True)

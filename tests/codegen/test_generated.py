@@ -314,6 +314,7 @@ def test_typeddict_literals_and_unions_match_the_spec(name: str) -> None:
 def test_typeddicts_cover_the_request_schemas_only() -> None:
     # The generators read the spec with inline bodies and union arms hoisted into named components
     # (codegen.generate.generator_spec), so every request body, inline or not, has its TypedDicts.
+    pytest.importorskip("openapi_python_client", reason="the pipeline (codegen.generate) needs Python 3.11+")
     from codegen.generate import generator_spec
 
     readable, _ = generator_spec(SPEC, source="openapi/heygen-api.patched.json")
