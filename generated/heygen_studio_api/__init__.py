@@ -2,9 +2,21 @@
 # Do not edit: fix codegen/ or openapi/patches/, then run `nox -s generate`.
 """A client library for accessing heygen-api"""
 
-from .client import AuthenticatedClient, Client
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # The clients load on first use, so importing a submodule (types, models) does not import them.
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

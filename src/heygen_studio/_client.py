@@ -8,7 +8,6 @@ size and its time are bounded.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 import time
@@ -152,6 +151,13 @@ class HeyGen(Transport):
                 self._sleep(step)
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    # asyncio.sleep, with asyncio imported on the first async call rather than by ``import heygen_studio``.
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncHeyGen(Transport):
     """The asyncio twin of :class:`HeyGen`, with the same arguments and behaviour.
 
@@ -177,7 +183,7 @@ class AsyncHeyGen(Transport):
         strict: bool = True,
         allow_insecure_http: bool = False,
         http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(
@@ -238,6 +244,8 @@ class AsyncHeyGen(Transport):
         if step.deadline_at is None:
             return await reading
         remaining = max(step.deadline_at - self._clock(), 0.0)
+        import asyncio  # loaded already: this runs inside an event loop
+
         try:
             if sys.version_info >= (3, 11):
                 # A context manager on the running task: no second task per attempt, as wait_for makes.

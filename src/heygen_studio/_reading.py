@@ -22,10 +22,12 @@ import contextvars
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpcore
 import httpx
+
+if TYPE_CHECKING:
+    import httpcore
 
 #: Bytes of a decoded response body read at most (16 MiB); HeyGen's answers are a few KB.
 MAX_BODY = 16 * 1024 * 1024
@@ -187,20 +189,30 @@ def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
     return remaining if timeout is None else min(timeout, remaining)
 
 
-class _DeadlineStream(httpcore.NetworkStream):
+# httpcore (with h11, h2 and anyio) is imported where used, not at import time: an
+# httpx.Client has already loaded it by the time any of this runs. So these two
+# classes implement httpcore's NetworkStream/NetworkBackend interfaces without
+# subclassing them (httpcore's pool only calls these methods).
+class _DeadlineStream:
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
         return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
         self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        import httpcore
+
         inner = self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
         return _DeadlineStream(inner)
 
@@ -208,7 +220,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class DeadlineBackend(httpcore.NetworkBackend):
+class DeadlineBackend:
     """httpcore's network backend, with every socket operation bounded by the running call's deadline."""
 
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
@@ -221,13 +233,17 @@ class DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
+        import httpcore
+
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _DeadlineStream(self.inner.connect_tcp(host, port, bounded, local_address, socket_options))
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
+        import httpcore
+
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _DeadlineStream(self.inner.connect_unix_socket(path, bounded, socket_options))
 
@@ -245,6 +261,8 @@ def bound_by_deadlines(http: httpx.Client) -> int:
     Returns:
         How many pools were wrapped.
     """
+    import httpcore
+
     transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
     wrapped = 0
     for transport in transports:

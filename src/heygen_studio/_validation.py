@@ -38,12 +38,12 @@ from heygen_studio._checks import (
 )
 from heygen_studio._errors import HeyGenWarning, RequestValidationError, Violation
 from heygen_studio._payload import is_model, to_wire
-from heygen_studio._schema_compile import _Compiler
-from heygen_studio._schema_gate import gate
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
     from heygen_studio_api.models import CreateVideoRequest
+
+    from heygen_studio._schema_compile import _Compiler
 
 __all__ = ["WRONG_VARIANT", "SchemaCompileError", "_Compiler", "prepare_request", "validate_request"]
 
@@ -65,6 +65,10 @@ class _Operation:
         self.name = name
         self.schemas = schemas
         self.schema = schema
+        # The compiler and the gate (with jsonschema-rs) load with the first operation checked, not at import.
+        from heygen_studio._schema_compile import _Compiler
+        from heygen_studio._schema_gate import gate
+
         self.check: _Check = _Compiler(schemas).compile(schema, where=name)
         self.gate = gate(schemas, schema)
 
@@ -98,6 +102,15 @@ def operations() -> frozenset[str]:
     from heygen_studio_api.schema import INLINE_REQUEST_BODIES, REQUEST_BODIES
 
     return frozenset({*REQUEST_BODIES, *INLINE_REQUEST_BODIES})
+
+
+def __getattr__(name: str) -> Any:
+    # ``_Compiler`` stays importable from here without loading the compiler at import time.
+    if name == "_Compiler":
+        from heygen_studio._schema_compile import _Compiler
+
+        return _Compiler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def request_body_schema(operation: str) -> tuple[dict[str, Any], Mapping[str, Any]]:

@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from heygen_studio_api.models import CreateVideoRequest
-from heygen_studio_api.params import CreateVideoParams
 from heygen_studio_api.types import UNSET, Unset
 
 from heygen_studio._errors import HeyGenError, RequestValidationError, Violation
@@ -22,6 +20,9 @@ from heygen_studio._video_models import CREATE, DELETE, GENERATE, GET, LIST, Cre
 from heygen_studio._waiting import Poll, check_wait, wait_steps
 
 if TYPE_CHECKING:
+    from heygen_studio_api.models import CreateVideoRequest
+    from heygen_studio_api.params import CreateVideoParams
+
     from heygen_studio._client import AsyncHeyGen, HeyGen
 
 T = TypeVar("T")

@@ -99,7 +99,8 @@ def union_members(annotation: Any) -> set[Any]:
 
 
 def model_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, localns=vars(models))
+    # models/__init__ loads each model on first use, so its namespace is built from __all__.
+    return typing.get_type_hints(cls, localns={name: getattr(models, name) for name in models.__all__})
 
 
 def params_class(name: str) -> Any:
