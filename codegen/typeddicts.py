@@ -11,6 +11,7 @@ as a CodegenError.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -34,7 +35,14 @@ class Running:
 
 
 def start(spec: dict[str, Any], folder: Path) -> Running:
-    """Start writing the TypedDicts for ``spec`` (a request-only spec) into ``folder``."""
+    """Start writing the TypedDicts for ``spec`` (a request-only spec) into ``folder``.
+
+    Raises:
+        ModuleNotFoundError: datamodel-codegen is not installed; raised here, in this process, so the command
+            line answers with its one line naming the extra instead of the child's traceback.
+    """
+    if importlib.util.find_spec("datamodel_code_generator") is None:
+        raise ModuleNotFoundError("No module named 'datamodel_code_generator'", name="datamodel_code_generator")
     spec_file, out_file = folder / "params-spec.json", folder / "params.py"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}

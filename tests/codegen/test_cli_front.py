@@ -107,7 +107,7 @@ def test_generate_says_what_it_will_do_before_doing_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seen_before_work: list[str] = []
-    monkeypatch.setattr(generate, "run_in_place", lambda: seen_before_work.append(capsys.readouterr().out))
+    monkeypatch.setattr(generate, "run_in_place", lambda **_: seen_before_work.append(capsys.readouterr().out) or [])
     assert 0 == cli.main(["generate"])
     [announced] = seen_before_work
     assert announced.startswith("codegen: regenerating: apply openapi/patches/ to openapi/heygen-api.json")
