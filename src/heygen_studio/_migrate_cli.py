@@ -19,41 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from heygen_studio._errors import RequestValidationError
+from heygen_studio._files import UnreadableFileError, read_json
 from heygen_studio.migrate import Migration, v2_to_v3
 
 EXIT_DROPPED = 1
 EXIT_UNREADABLE = 2
-# Read no more than this: a v2 request of 50 scenes is kilobytes (and /dev/zero never ends).
-MAX_BYTES = 16 * 2**20
 
 
 class _Refused(Exception):
     """A file this command does not migrate, with a one-line reason."""
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _load(path: Path) -> Any:
     try:
-        if not path.is_file():
-            raise _Refused(
-                "cannot read: not a regular file" if path.exists() else "cannot read: No such file or directory"
-            )
-        if path.stat().st_size > MAX_BYTES:
-            raise _Refused(f"cannot read: larger than {MAX_BYTES // 2**20} MiB, which no v2 request is")
-        data = path.read_bytes()
-    except OSError as error:
-        raise _Refused(f"cannot read: {error.strerror or error}") from None
-    try:
-        return json.loads(data, parse_constant=_reject_constant)
-    except UnicodeDecodeError as error:
-        raise _Refused(f"not UTF-8 text: {error.reason} at byte {error.start}") from None
-    except json.JSONDecodeError as error:
-        raise _Refused(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
-    except (ValueError, RecursionError) as error:
-        raise _Refused(f"not valid JSON: {error}") from None
+        return read_json(str(path))
+    except UnreadableFileError as error:
+        raise _Refused(str(error)) from None
 
 
 def output_path(source: Path, out: Path | None) -> Path:

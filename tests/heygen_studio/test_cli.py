@@ -160,7 +160,7 @@ def refused(result: subprocess.CompletedProcess[str], name: str, reason: str) ->
 def test_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
     # Before: /dev/zero was read until MemoryError (exit 1). Now it is refused by its stat, unread.
     result = run("validate", "/dev/zero", cwd=tmp_path, timeout=20)
-    reason = "not a regular file (a character device); validate reads regular files, or - for standard input"
+    reason = "not a regular file (a character device); only regular files are read, or - for standard input"
     refused(result, "/dev/zero", reason)
 
 
@@ -168,14 +168,14 @@ def test_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
 def test_a_fifo_without_a_writer_is_refused_without_hanging(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.json")
     result = run("validate", "pipe.json", cwd=tmp_path, timeout=20)
-    refused(result, "pipe.json", "not a regular file (a FIFO); validate reads regular files, or - for standard input")
+    refused(result, "pipe.json", "not a regular file (a FIFO); only regular files are read, or - for standard input")
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     result = run("validate", "templates", cwd=tmp_path)
     refused(
-        result, "templates", "not a regular file (a directory); validate reads regular files, or - for standard input"
+        result, "templates", "not a regular file (a directory); only regular files are read, or - for standard input"
     )
 
 

@@ -146,8 +146,8 @@ def test_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         ("invalid.json", "not a valid v2 request: video_inputs: must have at least 1 item (minItems), got 0"),
         ("list.json", "not a v2 request: the top level is list, not an object"),
         ("missing.json", "cannot read: No such file or directory"),
-        ("folder.json", "cannot read: not a regular file"),
-        ("huge.json", "cannot read: larger than 16 MiB, which no v2 request is"),
+        ("folder.json", "not a regular file (a directory); only regular files are read, or - for standard input"),
+        ("huge.json", f"too large: {16 * 2**20 + 1} bytes, the limit is 16 MiB ({16 * 2**20} bytes)"),
         # Refused here, or by validate_request once it refuses lone surrogates (issue 10): either way one line.
         ("surrogate.json", "not "),
     ]:
