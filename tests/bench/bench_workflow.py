@@ -30,6 +30,7 @@ from heygen_studio import HeyGen
 from heygen_studio.testing import MockHeyGen
 from tests.bench.__main__ import Bench
 from tests.bench.bench_transport import alternate, mock_server_process
+from tests.heygen_studio.fake_clock import FakeClock
 
 AVATAR: dict[str, Any] = {
     "type": "avatar",
@@ -43,21 +44,6 @@ IMPORT_RUNS = 9
 POLL = 0.05
 REAL_RENDERS = (0.2, 0.33, 0.47)
 FAKE_RENDERS = (1.0, 2.5, 7.0, 30.0, 61.0, 119.0, 240.0, 333.0, 599.0)
-
-
-class FakeClock:
-    """Seconds since the epoch, moved only by the client's sleeps (which it records)."""
-
-    def __init__(self) -> None:
-        self.now = 1_780_000_000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def run_wait_real_time(bench: Bench) -> None:
@@ -110,7 +96,7 @@ def run_wait_fake_clock(bench: Bench) -> None:
     """Fake clock, default growing intervals: latency in units of the interval in force at completion."""
     worst = (0.0, 1.0, 0.0)  # (latency, interval, render), in fake seconds
     for render in FAKE_RENDERS:
-        clock = FakeClock()
+        clock = FakeClock(1_780_000_000.0)
         with (
             MockHeyGen(render_seconds=render, clock=clock) as server,
             HeyGen(api_key=server.api_key, base_url=server.base_url, clock=clock, sleep=clock.sleep) as client,

@@ -38,6 +38,7 @@ from heygen_studio import (
     WaitTimeoutError,
 )
 from heygen_studio.testing import MockHeyGen
+from tests.heygen_studio.fake_clock import FakeClock
 from tests.heygen_studio.testing import v3_payloads
 
 START = 1_780_000_000.0
@@ -52,28 +53,10 @@ MODELS: dict[str, Any] = {
 ONE_VIDEO = "GET /v3/videos/{video_id}"
 
 
-class Clock:
-    """Seconds since the epoch, moved only by the client's sleeps; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = START
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
 class Driver:
     """The same calls on a ``HeyGen`` or an ``AsyncHeyGen``, so each test runs on both."""
 
-    def __init__(self, mode: str, server: MockHeyGen, clock: Clock, **options: Any) -> None:
+    def __init__(self, mode: str, server: MockHeyGen, clock: FakeClock, **options: Any) -> None:
         self.mode = mode
         self.loop: asyncio.AbstractEventLoop | None = None
         settings: dict[str, Any] = {"api_key": server.api_key, "base_url": server.base_url, "clock": clock, **options}
@@ -132,18 +115,18 @@ class Driver:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(START)
 
 
 @pytest.fixture
-def server(clock: Clock) -> Iterator[MockHeyGen]:
+def server(clock: FakeClock) -> Iterator[MockHeyGen]:
     with MockHeyGen(render_seconds=RENDER, clock=clock) as mock:
         yield mock
 
 
 @pytest.fixture(params=["sync", "async"])
-def make(request: pytest.FixtureRequest, server: MockHeyGen, clock: Clock) -> Iterator[Callable[..., Driver]]:
+def make(request: pytest.FixtureRequest, server: MockHeyGen, clock: FakeClock) -> Iterator[Callable[..., Driver]]:
     drivers: list[Driver] = []
 
     def build(**options: Any) -> Driver:
@@ -232,7 +215,7 @@ def test_invalid_v3_payloads_are_refused_with_heygen_paths_and_nothing_is_sent(
 
 
 def test_wait_runs_to_completed_with_urls_and_logs_each_status_change(
-    client: Driver, server: MockHeyGen, clock: Clock, caplog: pytest.LogCaptureFixture
+    client: Driver, server: MockHeyGen, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="heygen_studio")
     created = client.create(v3_payloads.avatar())
@@ -255,14 +238,14 @@ def test_wait_runs_to_completed_with_urls_and_logs_each_status_change(
     assert [f"GET /v3/videos/{created.video_id}"] * 8 == lines(server)[1:]
 
 
-def test_wait_with_a_fixed_poll_interval(client: Driver, server: MockHeyGen, clock: Clock) -> None:
+def test_wait_with_a_fixed_poll_interval(client: Driver, server: MockHeyGen, clock: FakeClock) -> None:
     created = client.create(v3_payloads.studio())
     video = client.wait(created.video_id, poll_interval=10)
     assert ("completed", [10.0] * 6) == (video.status, clock.sleeps)
 
 
 def test_wait_raises_video_failed_with_the_renders_code_and_message(
-    client: Driver, server: MockHeyGen, clock: Clock
+    client: Driver, server: MockHeyGen, clock: FakeClock
 ) -> None:
     server.fail_render_next("avatar_not_found", "The avatar was removed.")
     created = client.create(v3_payloads.image())
@@ -277,7 +260,7 @@ def test_wait_raises_video_failed_with_the_renders_code_and_message(
     assert [30.0, 30.0] == clock.sleeps
 
 
-def test_wait_times_out_without_sleeping_past_the_timeout(client: Driver, server: MockHeyGen, clock: Clock) -> None:
+def test_wait_times_out_without_sleeping_past_the_timeout(client: Driver, server: MockHeyGen, clock: FakeClock) -> None:
     created = client.create(v3_payloads.avatar())
     with pytest.raises(WaitTimeoutError) as late:
         client.wait(created.video_id, timeout=20)
@@ -324,7 +307,7 @@ def test_a_status_the_spec_does_not_know_is_kept_as_a_string(client: Driver, ser
 
 @pytest.mark.parametrize(("status", "retry_after"), [(503, None), (429, 1)])
 def test_get_is_retried_on_503_and_429(
-    client: Driver, server: MockHeyGen, clock: Clock, status: int, retry_after: int | None
+    client: Driver, server: MockHeyGen, clock: FakeClock, status: int, retry_after: int | None
 ) -> None:
     created = client.create(v3_payloads.avatar())
     server.fail_next(status, retry_after=retry_after, times=2, operation=ONE_VIDEO)
@@ -344,7 +327,7 @@ def test_get_gives_up_after_max_retries(make: Callable[..., Driver], server: Moc
     assert 2 == lines(server).count(f"GET /v3/videos/{created.video_id}")
 
 
-def test_create_is_not_retried_on_503(client: Driver, server: MockHeyGen, clock: Clock) -> None:
+def test_create_is_not_retried_on_503(client: Driver, server: MockHeyGen, clock: FakeClock) -> None:
     server.fail_next(503, times=3, operation="POST /v3/videos")
     with pytest.raises(InternalServerError):
         client.create(v3_payloads.studio())
@@ -359,7 +342,9 @@ def test_create_is_not_retried_when_its_answer_is_lost(client: Driver, server: M
     assert (["POST /v3/videos"], 1) == (lines(server), len(server.videos))
 
 
-def test_create_is_retried_on_429_which_means_it_was_refused(client: Driver, server: MockHeyGen, clock: Clock) -> None:
+def test_create_is_retried_on_429_which_means_it_was_refused(
+    client: Driver, server: MockHeyGen, clock: FakeClock
+) -> None:
     server.fail_next(429, retry_after=2, operation="POST /v3/videos")
     created = client.create(v3_payloads.studio())
     assert (["POST /v3/videos"] * 2, [created.video_id], [2.0]) == (lines(server), server.videos, clock.sleeps)

@@ -36,6 +36,7 @@ from heygen_studio import (
     VideoFailedError,
     WaitTimeoutError,
 )
+from tests.heygen_studio.fake_clock import FakeClock
 
 KEY = "videos-test-key-0123456789"
 STUDIO: dict[str, Any] = {
@@ -48,24 +49,6 @@ STUDIO: dict[str, Any] = {
 
 def detail(video_id: str = "v1", status: str = "completed", **extra: Any) -> dict[str, Any]:
     return {"id": video_id, "status": status, **extra}
-
-
-class Clock:
-    """A fake monotonic clock; ``sleep`` advances it and records each sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 class Script:
@@ -92,16 +75,16 @@ def ok(data: Any, **top: Any) -> httpx.Response:
     return httpx.Response(200, json={"data": data, **top})
 
 
-def sync_client(script: Script, clock: Clock | None = None, **settings: Any) -> HeyGen:
-    clock = clock or Clock()
+def sync_client(script: Script, clock: FakeClock | None = None, **settings: Any) -> HeyGen:
+    clock = clock or FakeClock()
     transport = httpx.MockTransport(script)
     return HeyGen(
         api_key=KEY, http_client=httpx.Client(transport=transport), sleep=clock.sleep, clock=clock, **settings
     )
 
 
-def async_client(script: Script, clock: Clock | None = None, **settings: Any) -> AsyncHeyGen:
-    clock = clock or Clock()
+def async_client(script: Script, clock: FakeClock | None = None, **settings: Any) -> AsyncHeyGen:
+    clock = clock or FakeClock()
 
     async def handle(request: httpx.Request) -> httpx.Response:
         return script(request)
@@ -253,7 +236,7 @@ def test_video_ids_that_could_change_the_path_are_refused_before_sending(video_i
     ids=["503", "502", "429", "read-timeout", "dropped"],
 )
 def test_get_and_delete_are_retried(failure: httpx.Response | Exception) -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(failure, ok(detail()), failure, ok({"id": "v1", "deleted": True}))
     client = sync_client(script, clock)
     assert "completed" == client.videos.get("v1").status
@@ -331,7 +314,7 @@ def test_list_refuses_a_bad_limit_at_once(limit: Any, expected: type[Exception])
 def test_wait_polls_with_a_growing_interval_until_completed_and_logs_each_change(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = Clock()
+    clock = FakeClock()
     statuses = ["waiting", "processing", "processing", "processing", "completed"]
     script = Script(
         *[
@@ -349,7 +332,7 @@ def test_wait_polls_with_a_growing_interval_until_completed_and_logs_each_change
 
 
 def test_the_growing_interval_stops_at_thirty_seconds() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(*[ok(detail("v1", "processing"))] * 12, ok(detail("v1")))
     sync_client(script, clock).videos.wait("v1", timeout=10_000)
     assert 30.0 == max(clock.sleeps)
@@ -371,7 +354,7 @@ def test_wait_raises_video_failed_with_the_servers_reason() -> None:
 
 
 def test_wait_times_out_without_sleeping_past_the_timeout() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(ok(detail("v1", "processing")))
     with pytest.raises(WaitTimeoutError) as caught:
         sync_client(script, clock).videos.wait("v1", timeout=10)
@@ -383,7 +366,7 @@ def test_wait_times_out_without_sleeping_past_the_timeout() -> None:
 
 
 def test_each_poll_gets_only_the_time_the_wait_has_left() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(ok(detail("v1", "processing")))
     with pytest.raises(WaitTimeoutError):
         sync_client(script, clock).videos.wait("v1", timeout=10, poll_interval=4)
@@ -393,7 +376,7 @@ def test_each_poll_gets_only_the_time_the_wait_has_left() -> None:
 
 
 def test_wait_honours_retry_after_and_polls_through_transient_failures() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(
         httpx.Response(429, headers={"Retry-After": "17"}, json={"error": {"message": "slow down"}}),
         httpx.Response(503, text="busy"),
@@ -431,7 +414,7 @@ def test_rate_limit_error_is_what_get_raises_when_retries_are_spent() -> None:
 
 
 def test_the_async_client_mirrors_every_method() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(
         ok({"video_id": "v1", "status": "waiting"}),
         httpx.Response(503, text="busy"),
@@ -466,7 +449,7 @@ def test_the_async_client_mirrors_every_method() -> None:
 
 
 def test_async_wait_times_out_on_the_fake_clock() -> None:
-    clock = Clock()
+    clock = FakeClock()
     script = Script(ok(detail("v1", "waiting")))
 
     async def main() -> None:
@@ -559,7 +542,7 @@ def v3() -> Iterator[V3Server]:
 
 
 def test_end_to_end_sync_create_wait_list_delete(v3: V3Server) -> None:
-    clock = Clock()
+    clock = FakeClock()
     with HeyGen(api_key=KEY, base_url=v3.url, sleep=clock.sleep, clock=clock) as client:
         first = client.videos.create(STUDIO)
         second = client.videos.create(**STUDIO)
@@ -575,7 +558,7 @@ def test_end_to_end_sync_create_wait_list_delete(v3: V3Server) -> None:
 
 
 def test_end_to_end_async_create_wait_list_delete(v3: V3Server) -> None:
-    clock = Clock()
+    clock = FakeClock()
 
     async def main() -> tuple[str, list[str]]:
         async with AsyncHeyGen(api_key=KEY, base_url=v3.url, sleep=clock.async_sleep, clock=clock) as client:
