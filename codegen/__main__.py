@@ -19,6 +19,8 @@ OPTIONAL_MODULES = {
     "yaml": "PyYAML",
     "griffe": "griffe",
     "jsonpath_rfc9535": "jsonpath-rfc9535",
+    "regex": "regex",
+    "iregexp_check": "iregexp-check",
     "openapi_python_client": "openapi-python-client",
     "datamodel_code_generator": "datamodel-code-generator",
 }

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonpath_rfc9535
 import pytest
 
 from codegen.documents import dump_json, load_document
 from codegen.errors import CodegenError
-from codegen.patch import Action, apply_action, apply_patches, load_overlay, merge, patch_files
+from codegen.patch import JSONPATH, Action, apply_action, apply_patches, load_overlay, merge, patch_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "openapi" / "generate-studio-video.md"
@@ -48,6 +49,38 @@ def test_committed_patches_reproduce_the_patched_spec_byte_for_byte() -> None:
     patched = apply_patches(spec, patch_files(PATCHES))
     assert PATCHED.read_text(encoding="utf-8") == dump_json(patched)
     assert before == spec, "apply_patches mutated the vendored document"
+
+
+def test_the_cached_search_and_match_select_what_jsonpath_rfc9535_selects() -> None:
+    # codegen.patch compiles each search()/match() pattern once; every committed target, on the spec as it
+    # stands before its action, must select the same nodes as the library's own functions do.
+    document = copy.deepcopy(vendored())
+    checked = 0
+    for path in patch_files(PATCHES):
+        for action in load_overlay(path):
+            ours = [node.location for node in JSONPATH.compile(action.target).find(document)]
+            theirs = [node.location for node in jsonpath_rfc9535.compile(action.target).find(document)]
+            assert theirs == ours, action.where
+            checked += "search(" in action.target or "match(" in action.target
+            apply_action(document, action)
+    assert checked >= 40
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("$[?search(@, 'b+')]", ["abbc", "b"]),
+        ("$[?match(@, 'b+')]", ["b"]),
+        ("$[?match(@, 'a.*')]", ["abbc"]),
+        ("$[?search(@, '(')]", []),  # not an I-Regexp: false, not an error
+        ("$[?search(@, '\\\\d')]", []),  # \d is not I-Regexp either
+        ("$[?search(@.x, '1')]", []),  # a number is not a string
+    ],
+)
+def test_cached_functions_keep_rfc_9535_semantics(query: str, expected: list[Any]) -> None:
+    document: list[Any] = ["abbc", 3, "b", {"x": 1}]
+    assert expected == [node.value for node in jsonpath_rfc9535.compile(query).find(document)]
+    assert expected == [node.value for node in JSONPATH.compile(query).find(document)]
 
 
 def test_patch_files_are_the_overlays_in_name_order(tmp_path: Path) -> None:
