@@ -30,3 +30,24 @@ SEED = SHARED / "seed" / "generate-studio-video.md"
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"{CORPUS} is not available (set HEYGEN_STUDIO_SHARED to the shared folder)"
 )
+
+
+def _examples_scale() -> float:
+    raw = os.environ.get("HEYGEN_STUDIO_EXAMPLES_SCALE", "1")
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = -1.0
+    if not 0 < scale <= 1:
+        raise ValueError(f"HEYGEN_STUDIO_EXAMPLES_SCALE must be a number in (0, 1], got {raw!r}")
+    return scale
+
+
+# nox runs every Hypothesis property at its full example count on one Python of the matrix and at this
+# share on the others (see noxfile.py's `tests`): the properties are about our logic, not the interpreter.
+EXAMPLES_SCALE = _examples_scale()
+
+
+def examples(count: int) -> int:
+    """``count`` Hypothesis examples, scaled by ``HEYGEN_STUDIO_EXAMPLES_SCALE`` (at least 10)."""
+    return max(min(count, 10), round(count * EXAMPLES_SCALE))

@@ -52,7 +52,9 @@ def load_pair(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _fixture(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    # libyaml's loader where PyYAML has it: collection reads every fixture, in every xdist worker.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # type: ignore[no-any-return]
 
 
 STATED = sorted(path.stem for path in FIXTURES.glob("*.yaml") if "expect" in _fixture(path))

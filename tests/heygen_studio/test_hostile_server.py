@@ -56,6 +56,7 @@ from heygen_studio import (
 )
 from heygen_studio._reading import DeadlineBackend
 from tests.heygen_studio import hostile
+from tests.shared import examples
 
 KEY = "hostile-canary-key-5f1e2d3c4b5a"
 PAYLOAD: dict[str, Any] = {
@@ -564,7 +565,7 @@ def test_whatever_the_server_answers_only_heygen_errors_escape(mode: str) -> Non
 
     with hostile.HostileServer(answer) as server:
 
-        @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(raw=answers())
         def check(raw: bytes) -> None:
             script[0] = raw

@@ -13,8 +13,9 @@ from heygen_studio import RequestValidationError, validate_request
 from heygen_studio.migrate import Migration, MigrationError, v2_to_v3
 from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_migrate_v3 import check_v3
+from tests.shared import examples
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[str]:

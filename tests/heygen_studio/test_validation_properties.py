@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from heygen_studio import CreateVideoRequest, validate_request
 from heygen_studio._validation import DEFAULT_OPERATION, _operation, prepare_request
 from tests.heygen_studio.strategies import payloads
+from tests.shared import examples
 
 HEX = r"^#[0-9a-fA-F]{6}\Z"
 OFFSET = {
@@ -258,7 +259,7 @@ def oracle_says_valid(payload: Any) -> bool:
     return ORACLE.is_valid(payload)
 
 
-@settings(max_examples=1000, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(1000), **PROPERTY_SETTINGS)
 @given(payloads(mutate=False))
 def test_generated_valid_payloads_pass_both_and_round_trip(payload: dict[str, Any]) -> None:
     assert oracle_says_valid(payload), list(ORACLE.iter_errors(payload))
@@ -270,7 +271,7 @@ def test_generated_valid_payloads_pass_both_and_round_trip(payload: dict[str, An
     assert payload == prepare_request(request, {})
 
 
-@settings(max_examples=1200, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(1200), **PROPERTY_SETTINGS)
 @given(payloads(mutate=True))
 def test_mutated_payloads_get_the_oracles_verdict(payload: Any) -> None:
     violations = validate_request(payload)
@@ -306,7 +307,7 @@ def _has_numeric_zero(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
-@settings(max_examples=1200, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(1200), **PROPERTY_SETTINGS)
 @given(payloads(mutate=True))
 def test_the_fast_gate_and_the_checkers_agree(payload: Any) -> None:
     # The gate's "valid" is final, so it must never pass what the checkers refuse; its "no" must only

@@ -1,0 +1,22 @@
+"""Every test here is a pipeline test (marker ``pipeline``), except those of the shipped generated package.
+
+nox runs the pipeline's tests in full on one 3.11+ Python and, on the other versions, only those also marked
+``cross_version`` (see noxfile.py's ``tests``); ``test_generated.py`` checks ``generated/``, which the SDK
+ships, so it runs on every version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SDK_MODULES = frozenset({"test_generated.py"})
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if path.parent == HERE and path.name not in SDK_MODULES:
+            item.add_marker(pytest.mark.pipeline)
