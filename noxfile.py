@@ -112,9 +112,22 @@ def _need_pipeline_python(session: nox.Session, role: str) -> None:
         )
 
 
+# Bytecode. Where PYTHONDONTWRITEBYTECODE is set (this machine sets it), a fresh environment would compile
+# every module it imports from source in every process: pytest's workers, each CLI the tests start, every
+# generator run. So installs compile bytecode up front, as pip does by default (uv needs UV_COMPILE_BYTECODE),
+# and test runs may write bytecode for the clone's own modules (tests/, codegen/, pytest's rewritten asserts).
+# Either way it lands inside the clone: .nox/ and the gitignored __pycache__/ folders.
+INSTALL_ENV = {"UV_COMPILE_BYTECODE": "1"}
+TEST_RUN_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
+def _install(session: nox.Session, *args: str) -> None:
+    session.install(*args, env=INSTALL_ENV)
+
+
 def _install_pipeline(session: nox.Session, extra: str) -> None:
     session.log(f"installing heygen-studio (editable) with its [{extra}] extra: the pinned generators and ruff")
-    session.install("-e", f".[{extra}]")
+    _install(session, "-e", f".[{extra}]")
 
 
 @nox.session(python=PIPELINE_PYTHON, default=False)
@@ -148,7 +161,7 @@ def verify(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Lint and format-check the hand-written code with ruff."""
     session.log("installing ruff")
-    session.install("ruff==0.17.6")
+    _install(session, "ruff==0.17.6")
     session.log("linting, then checking the formatting of codegen/, src/, tests/ and noxfile.py")
     session.run("ruff", "check", "codegen", "src", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "codegen", "src", "tests", "noxfile.py")
@@ -189,10 +202,10 @@ def tests(session: nox.Session) -> None:
     property's examples (derandomized, so the same first fifth every run).
     """
     session.log(f"installing heygen-studio[dev] (built from this folder) into Python {session.python}")
-    session.install(".[dev]")
+    _install(session, ".[dev]")
     # One worker per core (pytest-xdist); `nox -s tests -- -n 0` runs them in one process.
     args = ["-n", "auto", "--dist", "worksteal"]
-    env: dict[str, str] = {}
+    env = dict(TEST_RUN_ENV)
     if session.python == PRIMARY_TESTS_PYTHON:
         scope = "every test, Hypothesis at full example counts"
     else:
@@ -211,7 +224,7 @@ def tests(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Create a video with the README's example against a local MockHeyGen: no account, no network."""
     session.log("installing heygen-studio (runtime only)")
-    session.install(".")
+    _install(session, ".")
     session.log("starting MockHeyGen on loopback and running the README's example against it")
     session.run("python", "-m", "heygen_studio.testing.demo")
 
@@ -221,6 +234,6 @@ def bench(session: nox.Session) -> None:
     """Print benchmark ratios against baselines measured in the same run."""
     _need_pipeline_python(session, "nox -s bench (its pipeline part)")
     session.log("installing heygen-studio[dev]")
-    session.install(".[dev]")
+    _install(session, ".[dev]")
     session.log("benchmarking: each ratio is measured against its baseline in this run")
     session.run("python", "-m", "tests.bench", *session.posargs)
