@@ -21,9 +21,10 @@ import pytest
 
 pytest.importorskip("openapi_python_client", reason="the generators need Python 3.11+")
 
+import codegen.generate
 from codegen import verify
 from codegen.errors import CodegenError, StaleError
-from codegen.generate import GENERATORS, Layout, generate_tree, run_in_place, tool_versions
+from codegen.generate import GENERATORS, REPO, Layout, Outputs, build, generate_tree, run_in_place, tool_versions
 from tests.shared import CORPUS, needs_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,9 +57,39 @@ def repo(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")
 
 
+def build_inputs(layout: Layout) -> dict[str, str]:
+    """What ``build`` reads from a layout: every file of openapi/ except the two it writes."""
+    written = {"heygen-api.patched.json", "manifest.json"}
+    return {name: digest for name, digest in tree_digest(layout.openapi).items() if name not in written}
+
+
+@pytest.fixture(scope="session")
+def committed_build(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    """The real build (patch + both generators) of the committed openapi/, once per test process."""
+    return build(REPO, tmp_path_factory.mktemp("committed-build"))
+
+
 @pytest.fixture
-def layout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Layout:
+def layout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, committed_build: Outputs) -> Layout:
+    """A copy of the repository for verify to check; regeneration runs for real only when its inputs changed.
+
+    These tests are about what verify and run_in_place do with a regeneration. For the committed inputs its
+    result is the session's one real build (``committed_build``; that regeneration is deterministic is
+    test_generate_twice_under_two_hash_seeds_writes_the_committed_bytes's subject); changed inputs are
+    built for real. test_verify_passes_on_the_committed_tree_then_takes_the_fast_path opts out.
+    """
     monkeypatch.setattr(verify, "CACHE", tmp_path / "cache" / "verify.json")
+    committed_inputs = build_inputs(REPO)
+
+    def build_once(layout: Layout, staging: Path, *, strict: bool = True) -> Outputs:
+        if not strict or build_inputs(layout) != committed_inputs:
+            return build(layout, staging, strict=strict)
+        generated = staging / "generated"
+        shutil.copytree(committed_build.generated, generated)
+        return Outputs(committed_build.patched_text, committed_build.manifest_text, generated, committed_build.problems)
+
+    monkeypatch.setattr(verify, "build", build_once)
+    monkeypatch.setattr(codegen.generate, "build", build_once)
     return Layout(openapi=repo / "openapi", generated=repo / "generated")
 
 
@@ -267,7 +298,10 @@ def test_inline_typeddicts_are_literal_tagged(inline_package: dict[str, object])
 
 
 @pytest.mark.cross_version  # this Python regenerates exactly the committed bytes
-def test_verify_passes_on_the_committed_tree_then_takes_the_fast_path(layout: Layout) -> None:
+def test_verify_passes_on_the_committed_tree_then_takes_the_fast_path(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verify, "build", build)  # the real regeneration, twice
     assert verify.run(layout).startswith("up to date: ")
     assert "fast path" in verify.run(layout)
     assert "fast path" not in verify.run(layout, use_cache=False)
