@@ -20,6 +20,7 @@ from heygen_studio_api.types import UNSET, Unset
 from typing_extensions import Self
 
 from heygen_studio._reading import DeadlinePassedError, Received, bound_by_deadlines, read_async, read_sync
+from heygen_studio._tls import default_ssl_context
 from heygen_studio._transport import (
     DEFAULT_BASE_URL,
     DEFAULT_READ_TIMEOUT,
@@ -109,7 +110,7 @@ class HeyGen(Transport):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client()
+            http_client = httpx.Client(verify=default_ssl_context())
             bound_by_deadlines(http_client)
         self._http = http_client
         self._sleep = sleep
@@ -202,7 +203,7 @@ class AsyncHeyGen(Transport):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._http = http_client if http_client is not None else httpx.AsyncClient(verify=default_ssl_context())
         self._sleep = sleep
         self.videos = AsyncVideos(self)
 

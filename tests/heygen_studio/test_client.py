@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import pickle
+import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -456,3 +457,28 @@ def test_transport_errors(raised: Exception, expected: type[Exception], attempts
         client(recorder, retry_server_errors=True).videos.generate(WIRE)
     assert attempts == len(recorder.requests)
     assert raised is caught.value.__cause__
+
+
+def test_clients_share_one_tls_context_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # httpx would load the CA bundle for every client (tens of ms of CPU each); ours is built once.
+    from heygen_studio import _tls
+
+    built: list[ssl.SSLContext] = []
+
+    def create_ssl_context() -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        built.append(context)
+        return context
+
+    monkeypatch.setattr(_tls.httpx, "create_ssl_context", create_ssl_context)
+    _tls.default_ssl_context.cache_clear()
+    try:
+        contexts = []
+        for heygen in (HeyGen(api_key=KEY), HeyGen(api_key=KEY), AsyncHeyGen(api_key=KEY)):
+            pool = heygen._http._transport._pool  # type: ignore[attr-defined]  # httpcore's, holding the context
+            contexts.append(pool._ssl_context)
+        assert 1 == len(built)
+        assert [built[0]] * 3 == contexts
+        assert ssl.CERT_REQUIRED == built[0].verify_mode
+    finally:
+        _tls.default_ssl_context.cache_clear()
