@@ -112,24 +112,18 @@ def _need_pipeline_python(session: nox.Session, role: str) -> None:
         )
 
 
-# Bytecode. Where PYTHONDONTWRITEBYTECODE is set (this machine sets it), a fresh environment would compile
-# every module it imports from source in every process: pytest's workers, each CLI the tests start, every
-# generator run. So the sessions that start many Python processes (tests, bench, demo) compile bytecode at
-# install, as pip does by default (uv needs UV_COMPILE_BYTECODE), and test runs may write bytecode for the
-# clone's own modules (tests/, codegen/, pytest's rewritten asserts). One-process sessions (generate, verify,
-# typecheck, lint) skip it: compiling every installed file would cost more than the imports it saves.
-# Either way it lands inside the clone: .nox/ and the gitignored __pycache__/ folders.
-COMPILE_ENV = {"UV_COMPILE_BYTECODE": "1"}
+# Bytecode. Where PYTHONDONTWRITEBYTECODE is set (this machine sets it), every process of a fresh environment
+# compiles each module it imports from source: pytest's workers, each CLI the tests start, every generator
+# run. Test runs therefore may write bytecode, so each module is compiled once per environment: installed
+# packages in .nox/, the clone's own modules (tests/, codegen/, pytest's rewritten asserts) in the gitignored
+# __pycache__/ folders, all inside the clone. (Compiling at install instead, uv's UV_COMPILE_BYTECODE, compiles
+# all ~2,800 installed files: 13 s of CPU per session, more than the imports need.)
 TEST_RUN_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
-
-
-def _install(session: nox.Session, *args: str, compile_bytecode: bool = False) -> None:
-    session.install(*args, env=COMPILE_ENV if compile_bytecode else None)
 
 
 def _install_pipeline(session: nox.Session, extra: str) -> None:
     session.log(f"installing heygen-studio (editable) with its [{extra}] extra: the pinned generators and ruff")
-    _install(session, "-e", f".[{extra}]")
+    session.install("-e", f".[{extra}]")
 
 
 @nox.session(python=PIPELINE_PYTHON, default=False)
@@ -163,7 +157,7 @@ def verify(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Lint and format-check the hand-written code with ruff."""
     session.log("installing ruff")
-    _install(session, "ruff==0.17.6")
+    session.install("ruff==0.17.6")
     session.log("linting, then checking the formatting of codegen/, src/, tests/ and noxfile.py")
     session.run("ruff", "check", "codegen", "src", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "codegen", "src", "tests", "noxfile.py")
@@ -204,7 +198,7 @@ def tests(session: nox.Session) -> None:
     property's examples (derandomized, so the same first fifth every run).
     """
     session.log(f"installing heygen-studio[dev] (built from this folder) into Python {session.python}")
-    _install(session, ".[dev]", compile_bytecode=True)
+    session.install(".[dev]")
     # One worker per core (pytest-xdist); `nox -s tests -- -n 0` runs them in one process.
     args = ["-n", "auto", "--dist", "worksteal"]
     env = dict(TEST_RUN_ENV)
@@ -226,7 +220,7 @@ def tests(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Create a video with the README's example against a local MockHeyGen: no account, no network."""
     session.log("installing heygen-studio (runtime only)")
-    _install(session, ".", compile_bytecode=True)
+    session.install(".")
     session.log("starting MockHeyGen on loopback and running the README's example against it")
     session.run("python", "-m", "heygen_studio.testing.demo")
 
@@ -236,6 +230,6 @@ def bench(session: nox.Session) -> None:
     """Print benchmark ratios against baselines measured in the same run."""
     _need_pipeline_python(session, "nox -s bench (its pipeline part)")
     session.log("installing heygen-studio[dev]")
-    _install(session, ".[dev]", compile_bytecode=True)
+    session.install(".[dev]")
     session.log("benchmarking: each ratio is measured against its baseline in this run")
     session.run("python", "-m", "tests.bench", *session.posargs)
