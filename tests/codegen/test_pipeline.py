@@ -75,7 +75,8 @@ def layout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, committe
 
     These tests are about what verify and run_in_place do with a regeneration. For the committed inputs its
     result is the session's one real build (``committed_build``; that regeneration is deterministic is
-    test_generate_twice_under_two_hash_seeds_writes_the_committed_bytes's subject); changed inputs are
+    test_the_cli_verify_fails_generate_writes_the_committed_bytes_and_verify_agrees_under_another_seed's
+    subject); changed inputs are
     built for real. test_verify_passes_on_the_committed_tree_then_takes_the_fast_path opts out.
     """
     monkeypatch.setattr(verify, "CACHE", tmp_path / "cache" / "verify.json")
@@ -96,16 +97,31 @@ def layout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, committe
 # --- generate -----------------------------------------------------------------
 
 
-def test_generate_twice_under_two_hash_seeds_writes_the_committed_bytes(tmp_path: Path) -> None:
+def test_the_cli_verify_fails_generate_writes_the_committed_bytes_and_verify_agrees_under_another_seed(
+    tmp_path: Path,
+) -> None:
+    # One repository, three real runs: a stale tree fails verify (exit 1, the diff, the fix), generate under
+    # one hash seed writes exactly the committed bytes, and verify under another seed regenerates the same.
     committed = {"generated": tree_digest(ROOT / "generated"), "openapi": tree_digest(ROOT / "openapi")}
-    for seed in ("0", "4242"):
-        repo = copy_repo(tmp_path / f"seed-{seed}")
-        shutil.rmtree(repo / "generated")
-        (repo / "openapi" / "manifest.json").unlink()
-        (repo / "openapi" / "heygen-api.patched.json").unlink()
-        result = codegen_cli(repo, "generate", seed=seed)
-        assert 0 == result.returncode, result.stderr
-        assert committed == {"generated": tree_digest(repo / "generated"), "openapi": tree_digest(repo / "openapi")}
+    repo = copy_repo(tmp_path / "repo")
+    _edit(repo / "generated" / "heygen_studio_api" / "types.py", "UNSET", "UNSET ")
+    (repo / "openapi" / "manifest.json").unlink()
+    (repo / "openapi" / "heygen-api.patched.json").unlink()
+
+    stale = codegen_cli(repo, "verify", "--no-cache", seed="0")
+    assert 1 == stale.returncode
+    assert "--- committed/generated/heygen_studio_api/types.py" in stale.stderr
+    assert "missing file: openapi/manifest.json (the pipeline writes it)" in stale.stderr
+    assert "run `nox -s generate`" in stale.stderr
+    assert "Traceback" not in stale.stderr
+
+    generated = codegen_cli(repo, "generate", seed="0")
+    assert 0 == generated.returncode, generated.stderr
+    assert committed == {"generated": tree_digest(repo / "generated"), "openapi": tree_digest(repo / "openapi")}
+
+    fixed = codegen_cli(repo, "verify", "--no-cache", seed="4242")
+    assert 0 == fixed.returncode, fixed.stderr
+    assert "up to date" in fixed.stdout
 
 
 def test_every_generated_file_has_the_header_and_no_cache_or_timestamp() -> None:
@@ -362,24 +378,6 @@ def test_verify_fails_with_a_diff_and_the_fix_command(layout: Layout, case: str)
     message = str(raised.value)
     assert any(" ".join(line.split()).startswith(expected_line) for line in message.splitlines()), message
     assert message.endswith("run `nox -s generate` and commit the result")
-
-
-def test_verify_cli_exits_1_with_the_diff_and_0_once_regenerated(repo: Path) -> None:
-    _edit(
-        repo / "generated" / "heygen_studio_api" / "types.py",
-        "UNSET",
-        "UNSET ",
-    )
-    stale = codegen_cli(repo, "verify", "--no-cache")
-    assert 1 == stale.returncode
-    assert "--- committed/generated/heygen_studio_api/types.py" in stale.stderr
-    assert "run `nox -s generate`" in stale.stderr
-    assert "Traceback" not in stale.stderr
-
-    assert 0 == codegen_cli(repo, "generate").returncode
-    fixed = codegen_cli(repo, "verify", "--no-cache")
-    assert 0 == fixed.returncode, fixed.stderr
-    assert "up to date" in fixed.stdout
 
 
 def test_the_fast_path_key_changes_with_every_input(layout: Layout, tmp_path: Path) -> None:
