@@ -67,7 +67,7 @@ def _validator(schemas: Mapping[str, Any], root: Mapping[str, Any], *, encoded: 
     import jsonschema_rs
 
     schema = draft4(standard_schema(schemas, root, dispatch=False), encoded=encoded)
-    return jsonschema_rs.Draft4Validator(schema, keywords={"x-numeric-string": NumericString, "x-bounds": Bounds})
+    return jsonschema_rs.Draft4Validator(schema, keywords=KEYWORDS)
 
 
 def draft4(schema: Mapping[str, Any], *, encoded: bool = False) -> dict[str, Any]:
@@ -162,9 +162,16 @@ def _node(schema: Any, encoded: bool) -> dict[str, Any]:
     if "if" in schema:
         condition = _node(schema["if"], encoded)
         then, otherwise = _node(schema.get("then", True), encoded), _node(schema.get("else", True), encoded)
-        choice = {"anyOf": [{"allOf": [condition, then]}, {"allOf": [{"not": condition}, otherwise]}]}
+        # (if and then) or (not if and else): with a missing else, simply (not if) or then, which tests
+        # the condition once where the general form tests it twice; likewise without then.
+        if not otherwise:
+            choice = {"anyOf": [{"not": condition}, then]}
+        elif not then:
+            choice = {"anyOf": [condition, otherwise]}
+        else:
+            choice = {"anyOf": [{"allOf": [condition, then]}, {"allOf": [{"not": condition}, otherwise]}]}
         out["allOf"] = [*out.get("allOf", ()), choice]
-    out = _bounds(out)
+    out = _among(_bounds(out))
     if encoded:
         return out
     kinds = schema.get("type")
@@ -195,6 +202,34 @@ def _bounds(out: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _among(out: dict[str, Any]) -> dict[str, Any]:
+    """``out`` with an ``enum`` of numbers, one of them fractional, as the ``x-among`` keyword (see ``_bounds``)."""
+    options = out.get("enum")
+    if not isinstance(options, list) or not options:
+        return out
+    if not all(type(option) in (int, float) for option in options):
+        return out
+    if all(type(option) is int or option.is_integer() for option in options):
+        return out
+    return {**{key: value for key, value in out.items() if key != "enum"}, "x-among": options}
+
+
+class Among:
+    """``enum`` of numbers as a jsonschema-rs keyword: an int or float JSON-equal to one of them.
+
+    ``in`` compares with ``==``, which is JSON's equality between ints and floats (``1 == 1.0``);
+    ``True == 1`` is not, so a bool fails, as does any value that is not a number.
+    """
+
+    def __init__(self, parent_schema: dict[str, Any], value: list[Any], schema_path: list[str | int]) -> None:
+        self.options = value
+
+    def validate(self, instance: Any) -> None:
+        kind = type(instance)
+        if (kind is not int and kind is not float) or instance not in self.options:
+            raise ValueError("not one of the allowed numbers")
+
+
 class Bounds:
     """``minimum``/``maximum`` (Draft 4, with their boolean ``exclusive*``) as a jsonschema-rs keyword.
 
@@ -217,6 +252,10 @@ class Bounds:
             raise ValueError("below the minimum")
         if high is not None and not (instance < high if self.below else instance <= high):
             raise ValueError("above the maximum")
+
+
+#: The custom keywords the gate's schema uses, for ``jsonschema_rs``'s ``keywords=``.
+KEYWORDS = {"x-numeric-string": NumericString, "x-bounds": Bounds, "x-among": Among}
 
 
 def _examined(schemas: Mapping[str, Any], schema: Any, seen: set[str], active: tuple[str, ...]) -> None:

@@ -3,8 +3,7 @@
 The short cut (a ``marshal`` copy, jsonschema-rs's gate for encoded payloads, one
 ``json.dumps``) must never send what :func:`prepare_request` refuses, must send the
 very bytes ``encode_json(prepare_request(...))`` would, and must leave everything it
-cannot vouch for to the checkers. The fractional-bounds keyword (``x-bounds``) and
-the refusal to gate a schema that refers to itself are tested here too.
+cannot vouch for to the checkers.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from hypothesis import given, settings
 
 from heygen_studio import RequestValidationError, validate_request
 from heygen_studio._payload import encode_json
-from heygen_studio._schema_gate import Bounds, draft4, gate
-from heygen_studio._standard_schema import standard_schema
 from heygen_studio._validation import DEFAULT_OPERATION, _encoded_if_valid, _operation, prepare_body, prepare_request
 from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_validation import changed, scene_with, valid_payload
@@ -146,92 +143,3 @@ def test_the_gate_for_encoded_payloads_never_passes_what_the_checkers_refuse(pay
         said = None
     # Without the stand-ins for encoding, its "no" is a verdict too on what encodes.
     assert (said is True) == (not _long_way(payload)), _long_way(payload)
-
-
-# -- x-bounds ------------------------------------------------------------------------------------------------------
-
-FRACTIONAL = {
-    "type": "object",
-    "properties": {
-        "inclusive": {"type": "number", "minimum": 0.5, "maximum": 1.5},
-        "exclusive": {"type": "number", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1.5},
-        "low_only": {"type": "integer", "minimum": -2.5},
-        "whole": {"type": "number", "minimum": 1.0, "maximum": 2.0},
-    },
-    "additionalProperties": False,
-}
-
-
-def test_fractional_bounds_become_x_bounds_and_whole_ones_ints() -> None:
-    properties = draft4(standard_schema({}, FRACTIONAL))["properties"]
-    assert {"inclusive": [0.5, False, 1.5, False], "exclusive": [0.5, True, 1.5, True]} == {
-        name: properties[name]["x-bounds"] for name in ("inclusive", "exclusive")
-    }
-    assert [-2.5, False, None, False] == properties["low_only"]["x-bounds"]
-    assert (1, int, 2, int, False) == (
-        properties["whole"]["minimum"],
-        type(properties["whole"]["minimum"]),
-        properties["whole"]["maximum"],
-        type(properties["whole"]["maximum"]),
-        "x-bounds" in properties["whole"],
-    )
-
-
-@pytest.mark.parametrize("encoded", [False, True])
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        (field, value)
-        for field in ("inclusive", "exclusive", "low_only", "whole")
-        for value in (
-            0.5,
-            0.5000001,
-            0.49999999,
-            1,
-            1.5,
-            1.4999999,
-            2,
-            2.0000001,
-            -2.5,
-            -3,
-            -2,
-            True,
-            "1",
-            None,
-            10**30,
-        )
-    ],
-)
-def test_the_gate_with_x_bounds_agrees_with_the_checkers(field: str, value: Any, encoded: bool) -> None:
-    from heygen_studio._validation import _Operation
-
-    fast = gate({}, FRACTIONAL, encoded=encoded)
-    assert fast is not None
-    said = fast({field: value})
-    assert said == (not _Operation("tiny", {}, FRACTIONAL).errors({field: value}))
-
-
-def test_x_bounds_leaves_what_is_not_an_int_or_float_to_the_checkers() -> None:
-    bounds = Bounds({}, [0.5, False, 1.5, False], [])
-    for value in (True, "x", None, {}, [], ()):
-        bounds.validate(value)  # the other keywords' business
-    with pytest.raises(ValueError, match="Decimal"):
-        bounds.validate(Decimal("1"))
-    with pytest.raises(ValueError, match="minimum"):
-        bounds.validate(0.25)
-    with pytest.raises(ValueError, match="maximum"):
-        bounds.validate(float("inf"))
-
-
-def test_a_schema_that_refers_to_itself_gets_no_gate() -> None:
-    closed = {"type": "object", "additionalProperties": False}
-    schemas = {
-        "Node": {**closed, "properties": {"child": {"$ref": "#/components/schemas/Node"}}},
-        "Leaf": {**closed, "properties": {"n": {"type": "integer"}}},
-        "Tree": {
-            **closed,
-            "properties": {"a": {"$ref": "#/components/schemas/Leaf"}, "b": {"$ref": "#/components/schemas/Leaf"}},
-        },
-    }
-    assert gate(schemas, {"$ref": "#/components/schemas/Node"}) is None
-    assert gate(schemas, {"$ref": "#/components/schemas/Tree"}) is not None  # reaching one component twice is fine
