@@ -20,7 +20,7 @@ from heygen_studio._payload import encode_json
 from heygen_studio._validation import DEFAULT_OPERATION, _encoded_if_valid, _operation, prepare_body, prepare_request
 from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_validation import changed, scene_with, valid_payload
-from tests.heygen_studio.test_validation_hardening import ODD
+from tests.heygen_studio.test_validation_hardening import ODD, nested, self_containing
 from tests.heygen_studio.test_validation_properties import PROPERTY_SETTINGS
 
 Payload = dict[str, Any]
@@ -143,3 +143,21 @@ def test_the_gate_for_encoded_payloads_never_passes_what_the_checkers_refuse(pay
         said = None
     # Without the stand-ins for encoding, its "no" is a verdict too on what encodes.
     assert (said is True) == (not _long_way(payload)), _long_way(payload)
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("lone surrogate", changed("title", "intro \ud800")),
+        ("lone surrogate in a key", {**valid_payload(), "\udfff": 1}),
+        ("int of 5,000 digits", changed("title", 10**5000)),
+        ("NaN", changed("title", float("nan"))),
+        ("infinity", changed("title", float("-inf"))),
+        ("contains itself", self_containing()),
+        ("nested 1,500 deep (past json, within marshal)", changed("title", nested(1500))),
+        ("a set", changed("title", {1})),
+        ("bytes", changed("title", b"x")),
+    ],
+)
+def test_the_encoding_refuses_what_the_gate_for_encoded_payloads_leaves_to_it(name: str, payload: Payload) -> None:
+    assert _encoded_if_valid(payload, lambda copy: True) is None
