@@ -288,12 +288,18 @@ class Transport:
 
     def _finish(self, operation: Operation[T], received: Received, retries_taken: int) -> APIResponse[T]:
         # A server echoing the key (in a message, a header) must not hand it to whoever reads the error.
+        # The key is printable ASCII, so it is found in the raw bytes as surely as in decoded text, without
+        # decoding every header of every answer.
         key = self._api_key.reveal()
-        content = received.content.replace(key.encode(), REDACTED.encode())
+        raw_key = key.encode()
+        content = received.content
+        if raw_key in content:
+            content = content.replace(raw_key, REDACTED.encode())
         headers = received.headers
-        if any(key in value for value in headers.values()):
+        if any(raw_key in value for _, value in headers.raw):
             headers = httpx.Headers([(name, value.replace(key, REDACTED)) for name, value in headers.multi_items()])
-        received = Received(received.status_code, headers, content, received.oversized)
+        if content is not received.content or headers is not received.headers:
+            received = Received(received.status_code, headers, content, received.oversized)
         status = received.status_code
         if not 200 <= status < 300:
             limit = self.max_body if received.oversized else None
