@@ -93,6 +93,8 @@ class _Lean:
     allowed values next to its ``oneOf``/``anyOf``. When every arm is an object that requires the tag
     and allows only some of those values (strings), a value that passes an arm passes them too, so
     they only cost time: about a third of the gate's on a README-like 50-scene request (timeit).
+    When the arms' values are also disjoint, no value passes two arms, so ``oneOf`` is ``anyOf``,
+    which stops at the first arm that passes (~10% of the gate on the same request).
     """
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
@@ -113,13 +115,30 @@ class _Lean:
             arms = out.get(keyword)
             rest = {key: value for key, value in out.items() if key != keyword}
             if isinstance(arms, list) and rest and all(self.implies(arm, rest) for arm in arms):
-                return {keyword: arms}
+                return {"anyOf" if self.disjoint(arms, rest) else keyword: arms}
         return out
+
+    def resolved(self, arm: Any) -> Any:
+        while isinstance(arm, dict) and set(arm) == {"$ref"} and arm["$ref"].startswith("#/definitions/"):
+            arm = self.defs.get(arm["$ref"][len("#/definitions/") :])
+        return arm
+
+    def disjoint(self, arms: list[Any], rest: Mapping[str, Any]) -> bool:
+        """Whether, for some tag every arm requires (``implies`` held), no two arms allow the same value."""
+        for name in rest.get("properties", {}):
+            seen: set[str] = set()
+            for arm in arms:
+                own = set(self.resolved(arm)["properties"][name]["enum"])
+                if own & seen:
+                    break
+                seen |= own
+            else:
+                return True
+        return False
 
     def implies(self, arm: Any, rest: Mapping[str, Any]) -> bool:
         """Whether every value ``arm`` accepts also passes ``rest`` (a union node's tag checks)."""
-        while isinstance(arm, dict) and set(arm) == {"$ref"} and arm["$ref"].startswith("#/definitions/"):
-            arm = self.defs.get(arm["$ref"][len("#/definitions/") :])
+        arm = self.resolved(arm)
         if not isinstance(arm, dict) or not set(rest) <= {"type", "required", "properties"}:
             return False
         if rest.get("type", "object") != "object" or arm.get("type") != "object":

@@ -186,10 +186,22 @@ def _shape(defs: dict[str, Any]) -> Any:
     return defs["properties"]["shape"]
 
 
-def test_a_union_whose_arms_check_the_tag_loses_the_repeated_checks() -> None:
+def test_a_union_whose_arms_check_the_tag_loses_the_repeated_checks_and_stops_at_the_first_match() -> None:
     schemas = {"Circle": _arm("circle"), "Square": _arm("square")}
     lean = _shape(draft4(standard_schema(schemas, _union("circle", "square"), dispatch=False)))
-    assert ["oneOf"] == list(lean)
+    assert ["anyOf"] == list(lean)  # the tags are disjoint: no value passes two arms
+
+
+def test_arms_that_share_a_tag_value_stay_one_of() -> None:
+    both = {**_arm("circle"), "properties": {"kind": {"type": "string", "enum": ["circle", "square"]}}}
+    schemas = {"Circle": _arm("circle"), "Square": both}
+    root = _union("circle", "square")
+    assert ["oneOf"] == list(_shape(draft4(standard_schema(schemas, root, dispatch=False))))
+    fast = gate(schemas, root)
+    assert fast is not None
+    for shape in ({"kind": "circle"}, {"kind": "square"}, {"kind": "circle", "size": 1}, {"kind": "oval"}):
+        if fast({"shape": shape}):  # its "no" only means "look closer" (a circle passes both arms here)
+            assert _checkers_accept(schemas, root, {"shape": shape}), shape
 
 
 def test_a_union_whose_arm_does_not_require_the_tag_keeps_them() -> None:
