@@ -110,7 +110,8 @@ class HeyGen(Transport):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client(verify=default_ssl_context())
+            http_client = httpx.Client(headers=self.fixed_headers, verify=default_ssl_context())
+            self.client_sends_fixed_headers = True
             bound_by_deadlines(http_client)
         self._http = http_client
         self._sleep = sleep
@@ -203,7 +204,10 @@ class AsyncHeyGen(Transport):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(verify=default_ssl_context())
+        if http_client is None:
+            http_client = httpx.AsyncClient(headers=self.fixed_headers, verify=default_ssl_context())
+            self.client_sends_fixed_headers = True
+        self._http = http_client
         self._sleep = sleep
         self.videos = AsyncVideos(self)
 

@@ -175,6 +175,14 @@ class Transport:
         self._prefix = self.base_url.raw_path.split(b"?", 1)[0].rstrip(b"/")
         self._urls: dict[str, httpx.URL] = {}
         self._user_agent = f"heygen-studio/{_version()} httpx/{httpx.__version__}"
+        #: Sent with every request: by the connection pool itself when this package builds it
+        #: (``client_sends_fixed_headers``), else with each request, over a caller's client's defaults.
+        self.fixed_headers = {
+            "accept": "application/json",
+            "accept-encoding": ACCEPT_ENCODING,
+            "user-agent": self._user_agent,
+        }
+        self.client_sends_fixed_headers = False
 
     def __repr__(self) -> str:
         return (
@@ -232,12 +240,10 @@ class Transport:
         chosen = operation.default_timeout if self.timeout is None else self.timeout
         if not isinstance(timeout, Unset):
             chosen = as_timeout(timeout, "timeout")
-        headers = {
-            "accept": "application/json",
-            "accept-encoding": ACCEPT_ENCODING,
-            "user-agent": self._user_agent,
-            "x-api-key": self._api_key.reveal(),
-        }
+        # Only what the pool does not already send: httpx merges each request's headers into its defaults one
+        # by one, so every header left out saves that work (~13 us a call for the three fixed ones, timeit).
+        headers = {} if self.client_sends_fixed_headers else dict(self.fixed_headers)
+        headers["x-api-key"] = self._api_key.reveal()
         if content is not None:
             headers["content-type"] = "application/json"
         # Built once: every attempt sends these exact bytes and headers.
@@ -288,12 +294,18 @@ class Transport:
 
     def _finish(self, operation: Operation[T], received: Received, retries_taken: int) -> APIResponse[T]:
         # A server echoing the key (in a message, a header) must not hand it to whoever reads the error.
+        # The key is printable ASCII, so it is found in the raw bytes as surely as in decoded text, without
+        # decoding every header of every answer.
         key = self._api_key.reveal()
-        content = received.content.replace(key.encode(), REDACTED.encode())
+        raw_key = key.encode()
+        content = received.content
+        if raw_key in content:
+            content = content.replace(raw_key, REDACTED.encode())
         headers = received.headers
-        if any(key in value for value in headers.values()):
+        if any(raw_key in value for _, value in headers.raw):
             headers = httpx.Headers([(name, value.replace(key, REDACTED)) for name, value in headers.multi_items()])
-        received = Received(received.status_code, headers, content, received.oversized)
+        if content is not received.content or headers is not received.headers:
+            received = Received(received.status_code, headers, content, received.oversized)
         status = received.status_code
         if not 200 <= status < 300:
             limit = self.max_body if received.oversized else None

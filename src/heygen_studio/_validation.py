@@ -18,16 +18,22 @@ each JSON Schema keyword and each rule kind means:
   the checkers.
 
 One verdict: every front door (this module, the CLI, MockHeyGen, ``generate``)
-calls :func:`validate_request`/:func:`prepare_request`, and a payload passes only
-if it is JSON that ``json.dumps(...).encode("utf-8")`` can send and that
-satisfies the schema; the checkers test both in one walk.
+calls :func:`validate_request`/:func:`prepare_request`/:func:`prepare_body`, and
+a payload passes only if it is JSON that ``json.dumps(...).encode("utf-8")`` can
+send and that satisfies the schema; the checkers test both in one walk.
+:func:`prepare_body`, which must encode the body anyway, lets the encoding do the
+first half on its fast path (see there).
 """
 
 from __future__ import annotations
 
+import json
+import marshal
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from heygen_studio_api.types import UNSET, Unset
 
 from heygen_studio._checks import (
     WRONG_VARIANT,
@@ -37,7 +43,7 @@ from heygen_studio._checks import (
     json_problems,
 )
 from heygen_studio._errors import HeyGenWarning, RequestValidationError, Violation
-from heygen_studio._payload import is_model, to_wire
+from heygen_studio._payload import encode_json, is_model, to_wire
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
@@ -59,7 +65,7 @@ class _Operation:
     value (``None`` elsewhere). The tests hold the two to the same verdict.
     """
 
-    __slots__ = ("check", "gate", "name", "schema", "schemas")
+    __slots__ = ("_sent_gate", "check", "gate", "name", "schema", "schemas")
 
     def __init__(self, name: str, schemas: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         self.name = name
@@ -71,6 +77,16 @@ class _Operation:
 
         self.check: _Check = _Compiler(schemas).compile(schema, where=name)
         self.gate = gate(schemas, schema)
+        self._sent_gate: Callable[[Any], bool] | Unset | None = UNSET  # built on first use
+
+    @property
+    def sent_gate(self) -> Callable[[Any], bool] | None:
+        """The gate for a payload that is also encoded (``gate(..., encoded=True)``), built on first use."""
+        if isinstance(self._sent_gate, Unset):
+            from heygen_studio._schema_gate import gate
+
+            self._sent_gate = gate(self.schemas, self.schema, encoded=True) if self.gate is not None else None
+        return self._sent_gate
 
     def errors(self, payload: Any) -> list[_Error] | None:
         """The check's errors, with a self-referencing or very deep payload (under a recursive schema) as one."""
@@ -234,3 +250,51 @@ def prepare_request(
     if violations:
         raise RequestValidationError(violations)
     return payload
+
+
+def prepare_body(
+    request: CreateVideoRequest | Mapping[str, Any] | AttrsInstance | None,
+    fields: Mapping[str, Any],
+    *,
+    operation: str = DEFAULT_OPERATION,
+    strict: bool = True,
+) -> tuple[bytes, Any]:
+    """The exact bytes to send for a request body, validated, and the payload they encode.
+
+    The same verdict as :func:`prepare_request`, and the same bytes as ``encode_json`` of its
+    result, in one pass where it can: a plain dict (of exact JSON types) is copied by
+    ``marshal`` (in C, no other code can reach the copy), the copy is checked by the operation's
+    ``sent_gate`` and encoded by ``json.dumps(..., allow_nan=False).encode("utf-8")``, which
+    refuses what that gate leaves out (lone surrogates, ints past the digit limit, NaN, cycles,
+    values that are not JSON). Both must say yes; anything else takes :func:`prepare_request`,
+    whose checkers decide and explain. The bytes are those of the copy the gate saw, so a caller
+    mutating its dict meanwhile cannot change what is sent; a tuple is sent as the array the gate
+    read it as.
+
+    Raises:
+        As :func:`prepare_request`; also ``RequestValidationError`` when the payload cannot be encoded.
+    """
+    source = request if not fields else fields if request is None else None
+    if type(source) is dict:
+        found = _operations.get(operation) or _operation(operation)
+        sent = found.sent_gate
+        if sent is not None:
+            done = _encoded_if_valid(source, sent)
+            if done is not None:
+                return done
+    payload = prepare_request(request, fields, operation=operation, strict=strict)
+    return encode_json(payload), payload
+
+
+def _encoded_if_valid(source: dict[Any, Any], sent_gate: Callable[[Any], bool]) -> tuple[bytes, Any] | None:
+    """``(bytes, copy)`` when a private copy of ``source`` passes ``sent_gate`` and encodes; else ``None``."""
+    try:
+        copy = marshal.loads(marshal.dumps(source))
+        if sent_gate(copy) is not True:
+            return None
+        # check_circular=False: the copy is the process's own, and a cycle in it ends in RecursionError (caught)
+        # where json's own check would raise ValueError; skipping the check saves ~15% of the encoding (timeit).
+        text = json.dumps(copy, ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+        return text.encode(), copy
+    except Exception:  # marshal's ValueError, the gate's raise, json's errors, RecursionError, UnicodeEncodeError
+        return None

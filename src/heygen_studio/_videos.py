@@ -13,9 +13,8 @@ import attrs
 from heygen_studio_api.types import UNSET, Unset
 
 from heygen_studio._errors import HeyGenError, RequestValidationError, Violation
-from heygen_studio._payload import encode_json
 from heygen_studio._transport import APIResponse, Operation, TimeoutArg, Transport
-from heygen_studio._validation import prepare_request
+from heygen_studio._validation import prepare_body as prepare_json
 from heygen_studio._video_models import CREATE, DELETE, GENERATE, GET, LIST, CreatedVideo, Page, Video, list_params
 from heygen_studio._waiting import Poll, check_wait, wait_steps
 
@@ -36,15 +35,15 @@ def prepare_body(
 
     What validation rejects is never sent: the bytes are the JSON of the very
     payload validation checked, and a payload JSON cannot encode is a
-    ``RequestValidationError`` too. This is the one place a request body is
-    validated for every operation.
+    ``RequestValidationError`` too (``_validation.prepare_body``). This is the one
+    place a request body is validated for every operation.
     """
     try:
-        payload = prepare_request(request, fields, operation=operation, strict=transport.strict)
+        content, payload = prepare_json(request, fields, operation=operation, strict=transport.strict)
     except RecursionError:
         raise RequestValidationError([Violation("", "is nested too deeply or contains itself", "depth")]) from None
     callback_id = payload.get("callback_id")
-    return encode_json(payload), callback_id if isinstance(callback_id, str) else None
+    return content, callback_id if isinstance(callback_id, str) else None
 
 
 def _with_retries(result: APIResponse[CreatedVideo[R]]) -> APIResponse[CreatedVideo[R]]:

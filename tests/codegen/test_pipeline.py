@@ -76,7 +76,8 @@ def layout(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, committe
     These tests are about what verify and run_in_place do with a regeneration. For the committed inputs its
     result is the session's one real build (``committed_build``; that regeneration is deterministic is
     test_the_cli_verify_fails_generate_writes_the_committed_bytes_and_verify_agrees_under_another_seed's
-    subject); changed inputs are built for real. test_verify_passes_on_the_committed_tree_then_takes_the_fast_path opts out.
+    subject); changed inputs are built for real.
+    test_verify_passes_on_the_committed_tree_then_takes_the_fast_path opts out.
     """
     monkeypatch.setattr(verify, "CACHE", tmp_path / "cache" / "verify.json")
     committed_inputs = build_inputs(REPO)

@@ -227,6 +227,30 @@ def test_request_headers() -> None:
     assert headers["user-agent"].startswith("heygen-studio/")
 
 
+def test_the_clients_own_pools_send_the_same_headers_once_each() -> None:
+    # The pool this package builds carries the fixed headers itself; each request adds only the key.
+    from heygen_studio.testing import MockHeyGen
+
+    async def create_async(server: MockHeyGen) -> None:
+        async with AsyncHeyGen(api_key=server.api_key, base_url=server.base_url) as heygen:
+            await heygen.videos.generate(WIRE)
+
+    with MockHeyGen() as server:
+        with HeyGen(api_key=server.api_key, base_url=server.base_url) as heygen:
+            heygen.videos.generate(WIRE)
+        asyncio.run(create_async(server))
+        seen = server.requests
+    assert 2 == len(seen)
+    for request in seen:
+        assert ("application/json", "application/json", "gzip, deflate", server.api_key, True) == (
+            request.headers["content-type"],
+            request.headers["accept"],
+            request.headers["accept-encoding"],
+            request.headers["x-api-key"],
+            request.headers["user-agent"].startswith("heygen-studio/"),
+        )
+
+
 def test_invalid_payload_sends_nothing_and_lists_every_violation() -> None:
     recorder = Recorder()
     bad = {"video_inputs": [{"character": {"type": "avatar"}}, {"character": {"type": "robot"}}], "caption": "yes"}
