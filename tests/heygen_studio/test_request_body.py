@@ -22,6 +22,7 @@ from tests.heygen_studio.strategies import payloads
 from tests.heygen_studio.test_validation import changed, scene_with, valid_payload
 from tests.heygen_studio.test_validation_hardening import ODD, nested, self_containing
 from tests.heygen_studio.test_validation_properties import PROPERTY_SETTINGS
+from tests.shared import examples
 
 Payload = dict[str, Any]
 
@@ -113,7 +114,7 @@ def test_what_the_short_cut_cannot_vouch_for_is_refused_by_the_long_way(name: st
     assert _long_way(payload) == refused.value.violations
 
 
-@settings(max_examples=600, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(600), **PROPERTY_SETTINGS)
 @given(payloads(mutate=True))
 def test_prepare_body_agrees_with_prepare_request_on_verdict_and_bytes(payload: Any) -> None:
     def outcome(send: Any) -> Any:
@@ -128,7 +129,7 @@ def test_prepare_body_agrees_with_prepare_request_on_verdict_and_bytes(payload: 
     assert expected == outcome(lambda: prepare_body(payload, {})[0])
 
 
-@settings(max_examples=600, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(600), **PROPERTY_SETTINGS)
 @given(payloads(mutate=True))
 def test_the_gate_for_encoded_payloads_never_passes_what_the_checkers_refuse(payload: Any) -> None:
     sent_gate = _operation(DEFAULT_OPERATION).sent_gate
