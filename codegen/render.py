@@ -250,8 +250,10 @@ class BytecodeCache(FileSystemBytecodeCache):
         super().__init__(str(directory))
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
+        try:
             super().load_bytecode(bucket)
+        except Exception:  # unreadable or damaged (jinja checks the magic, not a truncated pickle)
+            bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):

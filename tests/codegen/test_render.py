@@ -1,0 +1,237 @@
+"""codegen.render: openapi-python-client's files rendered on several processes, headed, templates cached.
+
+The parallel render is compared with openapi-python-client's own serial ``Project.build``
+on our spec, so a change in the generator's file list (it is pinned exactly) fails here.
+Forking happens in a fresh interpreter (``python -c``): the test process may run other
+threads, and then render stays serial, which is tested too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("openapi_python_client", reason="the generators need Python 3.11+")
+
+from jinja2 import Environment, FileSystemLoader
+
+from codegen import render
+from codegen.documents import load_document
+from codegen.errors import CodegenError
+from codegen.generate import _collector_paused, generator_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+PATCHED = ROOT / "openapi" / "heygen-api.patched.json"
+HEADER = "# a header\n# of two lines\n"
+FORKS = hasattr(os, "fork")
+
+RENDER_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from codegen import render
+from codegen.documents import load_document
+from codegen.generate import generator_spec
+readable, _ = generator_spec(load_document(Path(sys.argv[1])), source="spec")
+rendered = render.run(readable, Path(sys.argv[2]), "pkg", source="spec", header=sys.argv[3], workers=2)
+print(rendered.processes)
+"""
+
+
+def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300)
+
+
+def tree(root: Path) -> dict[str, str]:
+    files = (path for path in sorted(root.rglob("*")) if path.is_file())
+    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in files}
+
+
+@pytest.fixture(scope="module")
+def readable() -> dict[str, Any]:
+    spec, _ = generator_spec(load_document(PATCHED), source="spec")
+    return spec
+
+
+@pytest.fixture(scope="module")
+def serial_tree(readable: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What openapi-python-client's own ``Project.build`` writes, with codegen's header put in front."""
+    from openapi_python_client import Project
+
+    out = tmp_path_factory.mktemp("serial") / "pkg"
+    generated = render.project(readable, out, "pkg", source="spec")
+    assert isinstance(generated, Project)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert [] == list(Project.build(generated))
+    return {name: HEADER + re.sub(r"\A(?:[ \t]*\n)+", "", text) for name, text in tree(out).items()}
+
+
+def test_two_processes_write_what_openapi_python_client_writes_alone(
+    serial_tree: dict[str, str], tmp_path: Path
+) -> None:
+    result = python(RENDER_IN_A_FRESH_PROCESS, str(PATCHED), str(tmp_path / "pkg"), HEADER)
+    assert 0 == result.returncode, result.stderr
+    assert ("2" if FORKS else "1") == result.stdout.strip()
+    assert serial_tree == tree(tmp_path / "pkg")
+
+
+@contextlib.contextmanager
+def another_thread() -> Iterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_process_running_other_threads_renders_alone_and_writes_the_same(
+    readable: dict[str, Any], serial_tree: dict[str, str], tmp_path: Path
+) -> None:
+    with another_thread():
+        rendered = render.run(readable, tmp_path / "pkg", "pkg", source="spec", header=HEADER, workers=2)
+    assert 1 == rendered.processes
+    assert [] == rendered.problems
+    assert serial_tree == tree(tmp_path / "pkg")
+
+
+FAIL_IN_THE_WORKER = """
+import sys
+from pathlib import Path
+from jinja2 import Template
+from codegen import render
+from codegen.errors import CodegenError
+out = Path(sys.argv[1])
+second = render.Job(out / sys.argv[2], Template(sys.argv[3]), {})
+render.jobs = lambda generated: [render.Job(out / "first.py", Template("first"), {}), second]
+render.MIN_FILES_PER_WORKER = 1
+try:
+    render.render(None, header="", workers=2)
+except CodegenError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.skipif(not FORKS, reason="render forks only where os.fork exists")
+@pytest.mark.parametrize(
+    ("name", "template", "expected"),
+    [
+        pytest.param("b" * 300 + ".py", "b", f"openapi-python-client could not write '{'b' * 60}...': ", id="os"),
+        pytest.param("b.py", "{{ 1 // 0 }}", "a render worker failed:", id="unexpected"),
+    ],
+)
+def test_a_failure_in_a_render_worker_is_raised_by_the_parent(
+    tmp_path: Path, name: str, template: str, expected: str
+) -> None:
+    result = python(FAIL_IN_THE_WORKER, str(tmp_path), name, template)
+    assert 0 == result.returncode, result.stderr
+    assert result.stdout.startswith(expected), result.stdout
+    assert ("ZeroDivisionError" in result.stdout) == (template != "b")
+    assert "first" == (tmp_path / "first.py").read_text(encoding="utf-8")  # the parent's share was written
+
+
+# --- the jinja bytecode cache -------------------------------------------------------------------------------
+
+
+def count_compiles(env: Environment, compiled: list[str], label: str = "") -> None:
+    """Record in ``compiled`` the name of every template ``env`` compiles from source."""
+    compile_source: Any = env.compile
+
+    def counting(source: Any, name: str | None = None, filename: str | None = None, raw: bool = False) -> Any:
+        compiled.append(f"{label}{name}")
+        return compile_source(source, name, filename, raw)
+
+    env.compile = counting  # type: ignore[method-assign,assignment]
+
+
+def environment(templates: Path, cache: Path) -> tuple[Environment, list[str]]:
+    env = Environment(loader=FileSystemLoader(str(templates)), bytecode_cache=render.BytecodeCache(cache))
+    compiled: list[str] = []
+    count_compiles(env, compiled)
+    return env, compiled
+
+
+def test_a_warm_cache_skips_the_compile_and_a_changed_template_is_compiled_again(tmp_path: Path) -> None:
+    templates, cache = tmp_path / "templates", tmp_path / "cache" / "jinja"
+    templates.mkdir()
+    (templates / "t.jinja").write_text("one {{ x }}", encoding="utf-8")
+    cold, compiled = environment(templates, cache)
+    assert ("one 1", ["t.jinja"]) == (cold.get_template("t.jinja").render(x=1), compiled)
+    assert 1 == len(list(cache.iterdir()))
+    warm, compiled = environment(templates, cache)
+    assert ("one 2", []) == (warm.get_template("t.jinja").render(x=2), compiled)
+    (templates / "t.jinja").write_text("two {{ x }}", encoding="utf-8")
+    changed, compiled = environment(templates, cache)
+    assert ("two 3", ["t.jinja"]) == (changed.get_template("t.jinja").render(x=3), compiled)
+
+
+def test_a_cache_folder_that_cannot_be_made_or_read_only_costs_the_compile(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "t.jinja").write_text("{{ x }}", encoding="utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    env, compiled = environment(templates, blocked / "jinja")  # a folder inside a file
+    assert ("1", ["t.jinja"]) == (env.get_template("t.jinja").render(x=1), compiled)
+
+
+def test_a_truncated_cache_entry_is_compiled_again(tmp_path: Path) -> None:
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "t.jinja").write_text("{{ x }}", encoding="utf-8")
+    environment(templates, cache)[0].get_template("t.jinja")
+    (entry,) = cache.iterdir()
+    entry.write_bytes(entry.read_bytes()[:20])
+    env, compiled = environment(templates, cache)
+    assert ("1", ["t.jinja"]) == (env.get_template("t.jinja").render(x=1), compiled)
+
+
+def test_the_generator_reads_its_templates_from_the_cache_once_warm(
+    readable: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openapi_python_client import Project
+
+    monkeypatch.setattr(render, "JINJA_CACHE", tmp_path / "cache")
+    compiled: list[str] = []
+    for run in ("cold", "warm"):
+        generated = render.project(readable, tmp_path / run, "pkg", source="spec")
+        assert isinstance(generated, Project)
+        count_compiles(generated.env, compiled, f"{run} ")
+        render.render(generated, header="", workers=1)
+    assert [] == [name for name in compiled if name.startswith("warm")]
+    assert len(compiled) == len(list((tmp_path / "cache").iterdir())) > 10
+
+
+# --- the collector ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_off_during_a_run_and_restored_after_even_on_failure(enabled: bool) -> None:
+    seen = []
+
+    @_collector_paused()
+    def run() -> None:
+        seen.append(gc.isenabled())
+        raise CodegenError("stop")
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(CodegenError):
+            run()
+        assert ([False], enabled) == (seen, gc.isenabled())
+    finally:
+        gc.enable()
