@@ -400,7 +400,7 @@ def run_from_spec(spec_path: Path, out: Path, *, package_name: str = PACKAGE, st
     """
     from codegen.extract import read_definition
 
-    spec = copy.deepcopy(read_definition(spec_path))
+    spec = read_definition(spec_path)  # generate_tree does not change it
     with _staging(out) as tmp:
         staging = Path(tmp) / "generated"
         staging.mkdir()

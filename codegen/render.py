@@ -28,7 +28,7 @@ import os
 import re
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,7 +102,8 @@ def project(spec: dict[str, Any], out: Path, package_name: str, *, source: str) 
     config = Config.from_sources(config_file, MetaType.NONE, Path(source), "utf-8", overwrite=True, output_path=out)
     # The generator read the spec as JSON from a file; a JSON round trip gives it the same data
     # (string keys where YAML had numbers, lists for tuples) without the file.
-    data = GeneratorData.from_dict(json.loads(json.dumps(spec)), config=config)
+    with _document_shared_by_endpoint_copies():
+        data = GeneratorData.from_dict(json.loads(json.dumps(spec)), config=config)
     if not isinstance(data, GeneratorData):
         return generator_problem(data)
     generated = Project(openapi=data, config=config, custom_template_path=CODEGEN_DIR / "templates")
@@ -110,6 +111,40 @@ def project(spec: dict[str, Any], out: Path, package_name: str, *, source: str) 
     # A run never edits a template; without this, every {% from ... import %} stats the template file.
     generated.env.auto_reload = False
     return generated
+
+
+@contextlib.contextmanager
+def _document_shared_by_endpoint_copies() -> Iterator[None]:
+    """While parsing, the endpoints' deep copies share the parsed OpenAPI document instead of copying it.
+
+    openapi-python-client 0.29.1 deep-copies each endpoint three times while building it
+    (``Endpoint._add_responses``, ``add_parameters``, ``sort_parameters``), and with it every
+    pydantic model of the document its properties point to: 70% of the parse of the External
+    API.  The copies exist so the endpoint being built is not shared; the document models are
+    its input, which neither the generator's templates nor ours ever read back from a property
+    (they render from the properties' own fields).  So for the parse, those models deep-copy as
+    themselves, and are restored after.  ``tests/codegen/test_render.py`` compares the result
+    with openapi-python-client's own unpatched ``generate``, so a generator release that starts
+    to read them fails there.
+    """
+    from openapi_python_client.schema import openapi_schema_pydantic as oai
+    from pydantic import BaseModel
+
+    models = [c for c in vars(oai).values() if isinstance(c, type) and issubclass(c, BaseModel)]
+    own = [model for model in models if "__deepcopy__" in vars(model)]
+    if own:  # pragma: no cover - a generator release that defines its own: leave it alone
+        raise CodegenError(f"openapi-python-client's {own[0].__name__} defines __deepcopy__; review codegen/render.py")
+    for model in models:
+        model.__deepcopy__ = _itself  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for model in models:
+            del model.__deepcopy__
+
+
+def _itself(self: Any, memo: dict[int, Any] | None = None) -> Any:
+    return self
 
 
 def jobs(generated: Project) -> list[Job]:

@@ -1,7 +1,9 @@
 """codegen.render: openapi-python-client's files rendered on several processes, headed, templates cached.
 
-The parallel render is compared with openapi-python-client's own serial ``Project.build``
-on our spec, so a change in the generator's file list (it is pinned exactly) fails here.
+The parallel render (parsed with the document shared by the endpoints' copies) is compared
+with openapi-python-client's own unpatched, serial ``generate`` on our spec and on the
+External API, so a generator release that changes its file list or starts to read the
+document back from a property fails here.
 Forking happens in a fresh interpreter (``python -c``): the test process may run other
 threads, and then render stays serial, which is tested too.
 """
@@ -9,8 +11,10 @@ threads, and then render stays serial, which is tested too.
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import io
+import json
 import os
 import re
 import subprocess
@@ -27,9 +31,10 @@ pytest.importorskip("openapi_python_client", reason="the generators need Python 
 from jinja2 import Environment, FileSystemLoader
 
 from codegen import render
-from codegen.documents import load_document
 from codegen.errors import CodegenError
+from codegen.extract import read_definition
 from codegen.generate import _collector_paused, generator_spec
+from tests.shared import CORPUS, needs_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 PATCHED = ROOT / "openapi" / "heygen-api.patched.json"
@@ -40,9 +45,9 @@ RENDER_IN_A_FRESH_PROCESS = """
 import sys
 from pathlib import Path
 from codegen import render
-from codegen.documents import load_document
+from codegen.extract import read_definition
 from codegen.generate import generator_spec
-readable, _ = generator_spec(load_document(Path(sys.argv[1])), source="spec")
+readable, _ = generator_spec(read_definition(Path(sys.argv[1])), source="spec")
 rendered = render.run(readable, Path(sys.argv[2]), "pkg", source="spec", header=sys.argv[3], workers=2)
 print(rendered.processes)
 """
@@ -59,29 +64,45 @@ def tree(root: Path) -> dict[str, str]:
     return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in files}
 
 
+SPECS = [
+    pytest.param(PATCHED, id="own"),
+    pytest.param(CORPUS / "external-api-1.0.0.json", id="external", marks=needs_corpus),
+]
+
+
+@pytest.fixture(scope="module", params=SPECS)
+def spec_file(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
+
+
 @pytest.fixture(scope="module")
-def readable() -> dict[str, Any]:
-    spec, _ = generator_spec(load_document(PATCHED), source="spec")
+def readable(spec_file: Path) -> dict[str, Any]:
+    spec, _ = generator_spec(read_definition(spec_file), source="spec")
     return spec
 
 
 @pytest.fixture(scope="module")
 def serial_tree(readable: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What openapi-python-client's own ``Project.build`` writes, with codegen's header put in front."""
-    from openapi_python_client import Project
+    """What openapi-python-client's own ``generate`` writes (file in, serial, unpatched), with the header in front."""
+    from openapi_python_client import generate
+    from openapi_python_client.config import Config, ConfigFile, MetaType
 
-    out = tmp_path_factory.mktemp("serial") / "pkg"
-    generated = render.project(readable, out, "pkg", source="spec")
-    assert isinstance(generated, Project)
+    tmp = tmp_path_factory.mktemp("serial")
+    (tmp / "spec.json").write_text(json.dumps(readable), encoding="utf-8")
+    config_file = ConfigFile.load_from_path(ROOT / "codegen" / "config" / "openapi-python-client.yaml")
+    config_file = config_file.model_copy(update={"package_name_override": "pkg", "project_name_override": "pkg"})
+    config = Config.from_sources(config_file, MetaType.NONE, tmp / "spec.json", "utf-8", True, tmp / "pkg")
     with contextlib.redirect_stdout(io.StringIO()):
-        assert [] == list(Project.build(generated))
-    return {name: HEADER + re.sub(r"\A(?:[ \t]*\n)+", "", text) for name, text in tree(out).items()}
+        errors = generate(config=config, custom_template_path=ROOT / "codegen" / "templates")
+    assert [] == [error.header for error in errors]
+    return {name: HEADER + re.sub(r"\A(?:[ \t]*\n)+", "", text) for name, text in tree(tmp / "pkg").items()}
 
 
 def test_two_processes_write_what_openapi_python_client_writes_alone(
-    serial_tree: dict[str, str], tmp_path: Path
+    spec_file: Path, serial_tree: dict[str, str], tmp_path: Path
 ) -> None:
-    result = python(RENDER_IN_A_FRESH_PROCESS, str(PATCHED), str(tmp_path / "pkg"), HEADER)
+    result = python(RENDER_IN_A_FRESH_PROCESS, str(spec_file), str(tmp_path / "pkg"), HEADER)
     assert 0 == result.returncode, result.stderr
     assert ("2" if FORKS else "1") == result.stdout.strip()
     assert serial_tree == tree(tmp_path / "pkg")
@@ -214,6 +235,18 @@ def test_the_generator_reads_its_templates_from_the_cache_once_warm(
         render.render(generated, header="", workers=1)
     assert [] == [name for name in compiled if name.startswith("warm")]
     assert len(compiled) == len(list((tmp_path / "cache").iterdir())) > 10
+
+
+def test_the_document_models_deep_copy_as_themselves_only_while_parsing() -> None:
+    from openapi_python_client.schema.openapi_schema_pydantic import Schema
+
+    schema = Schema.model_validate({"type": "object", "properties": {"a": {"type": "string"}}})
+    with render._document_shared_by_endpoint_copies():
+        assert copy.deepcopy(schema) is schema
+    copied = copy.deepcopy(schema)
+    assert (schema, False) == (copied, copied is schema)
+    assert copied.properties is not None and schema.properties is not None
+    assert next(iter(copied.properties.values())) is not next(iter(schema.properties.values()))
 
 
 # --- the collector ------------------------------------------------------------------------------------------
