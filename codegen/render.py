@@ -214,7 +214,7 @@ def render(generated: Project, *, header: str, workers: int | None = None) -> Re
     for folder in sorted({job.path.parent for job in todo}):
         folder.mkdir(parents=True, exist_ok=True)
     count = max(1, min(default_workers() if workers is None else workers, len(todo) // MIN_FILES_PER_WORKER))
-    if count > 1 and (not hasattr(os, "fork") or threading.active_count() > 1):
+    if count > 1 and not (hasattr(os, "fork") and _single_threaded()):
         count = 1  # forking a process with other threads can deadlock the child on a lock they hold
     children = [_fork(todo[index::count], header) for index in range(1, count)]
     failure: BaseException | None = None
@@ -229,6 +229,20 @@ def render(generated: Project, *, header: str, workers: int | None = None) -> Re
         if message:
             raise CodegenError(message)
     return Rendered([generator_problem(error) for error in generated._get_errors()], count)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread: Python's own count, and the system's where it shows it.
+
+    An extension module can start threads Python does not count; Linux lists every thread of
+    the process in /proc/self/task (as CPython 3.12 checks before it warns about ``fork``).
+    """
+    if threading.active_count() > 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS, BSD): Python's count is what there is
+        return True
 
 
 def _write(todo: Sequence[Job], header: str) -> None:

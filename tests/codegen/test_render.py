@@ -10,6 +10,7 @@ threads, and then render stays serial, which is tested too.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import copy
 import gc
@@ -128,6 +129,25 @@ def test_a_process_running_other_threads_renders_alone_and_writes_the_same(
     assert 1 == rendered.processes
     assert [] == rendered.problems
     assert serial_tree == tree(tmp_path / "pkg")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see threads Python does not count")
+def test_a_thread_python_does_not_count_also_keeps_render_serial() -> None:
+    blocked, finished = _thread.allocate_lock(), _thread.allocate_lock()
+    blocked.acquire()
+    finished.acquire()
+
+    def wait() -> None:
+        with blocked:
+            finished.release()
+
+    before = threading.active_count()
+    _thread.start_new_thread(wait, ())  # as an extension module's thread: not in threading's registry
+    try:
+        assert (before, False) == (threading.active_count(), render._single_threaded())
+    finally:
+        blocked.release()
+        finished.acquire()
 
 
 FAIL_IN_THE_WORKER = """
