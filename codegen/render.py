@@ -10,7 +10,8 @@ process has a single thread, so no lock can be held by a thread the child lacks)
 and each process renders every ``workers``-th file.  Every file is rendered by
 exactly one process from the same parsed data, so the tree is byte-identical to a
 serial run (``tests/codegen/test_render.py`` compares it with openapi-python-client's
-own ``Project.build``).
+own, unpatched ``generate``).  While parsing, the endpoints' deep copies share the
+parsed document's models (see ``_document_shared_by_endpoint_copies``).
 
 Jinja compiles the generator's ~26 templates from source on every run; a
 ``FileSystemBytecodeCache`` in ``.codegen-cache/jinja/`` keeps the compiled code
@@ -195,10 +196,7 @@ def jobs(generated: Project) -> list[Job]:
         for endpoint in collection.endpoints:
             module = f"{strings.PythonIdentifier(endpoint.name, generated.config.field_prefix)}.py"
             found.append(Job(api / tag / module, endpoint_template, {"endpoint": endpoint}))
-    # Two jobs for one path (names that differ only where the file system folds them): the last
-    # write wins in a serial run, so only the last one is kept; no two processes write one file.
-    last = {job.path: index for index, job in enumerate(found)}
-    return [job for index, job in enumerate(found) if last[job.path] == index]
+    return found
 
 
 def render(generated: Project, *, header: str, workers: int | None = None) -> Rendered:
@@ -216,10 +214,11 @@ def render(generated: Project, *, header: str, workers: int | None = None) -> Re
     count = max(1, min(default_workers() if workers is None else workers, len(todo) // MIN_FILES_PER_WORKER))
     if count > 1 and not (hasattr(os, "fork") and _single_threaded()):
         count = 1  # forking a process with other threads can deadlock the child on a lock they hold
-    children = [_fork(todo[index::count], header) for index in range(1, count)]
+    own, *others = _shares(todo, count)
+    children = [_fork(share, header) for share in others]
     failure: BaseException | None = None
     try:
-        _write(todo[0::count], header)
+        _write(own, header)
     except BaseException as exc:  # collect the children before raising
         failure = exc
     messages = [_wait(*child) for child in children]
@@ -229,6 +228,20 @@ def render(generated: Project, *, header: str, workers: int | None = None) -> Re
         if message:
             raise CodegenError(message)
     return Rendered([generator_problem(error) for error in generated._get_errors()], count)
+
+
+def _shares(todo: Sequence[Job], count: int) -> list[list[Job]]:
+    """``todo`` dealt into ``count`` shares, every ``count``-th file to each, in order.
+
+    Jobs whose paths may name one file (equal but for case, as on macOS and Windows) go to the
+    share of the first of them, in order, so the last one written wins as in a serial run and
+    no two processes write one file.
+    """
+    shares: list[list[Job]] = [[] for _ in range(count)]
+    owners: dict[str, int] = {}
+    for index, job in enumerate(todo):
+        shares[owners.setdefault(str(job.path).casefold(), index % count)].append(job)
+    return shares
 
 
 def _single_threaded() -> bool:

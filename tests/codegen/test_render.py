@@ -131,6 +131,17 @@ def test_a_process_running_other_threads_renders_alone_and_writes_the_same(
     assert serial_tree == tree(tmp_path / "pkg")
 
 
+def test_files_that_may_be_one_file_are_written_by_one_process_in_order() -> None:
+    from jinja2 import Template
+
+    names = ["m/Model.py", "m/model.py", "api/a.py", "api/b.py", "api/c.py"]
+    todo = [render.Job(Path(name), Template(name), {}) for name in names]
+    shares = render._shares(todo, 2)
+    assert [["m/Model.py", "m/model.py", "api/a.py", "api/c.py"], ["api/b.py"]] == [
+        [job.path.as_posix() for job in share] for share in shares
+    ]
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see threads Python does not count")
 def test_a_thread_python_does_not_count_also_keeps_render_serial() -> None:
     blocked, finished = _thread.allocate_lock(), _thread.allocate_lock()
