@@ -4,11 +4,13 @@ The spec is first checked (``codegen.safety``: only what is dangerous is
 refused), then a copy for the generators gets readable names
 (``codegen.names``) and named inline unions (``codegen.unions``).
 openapi-python-client writes the attrs models and the sync/async endpoint
-functions (``generated/heygen_studio_api``) in this process while
-datamodel-code-generator writes TypedDicts for every request body
-(``params.py``) in a child (``codegen.typeddicts``); codegen adds ``schema.py``
-(the patched component schemas as a Python literal, read by the validation
-layer), a header on every file, and formats everything with ruff once.  Output
+functions (``generated/heygen_studio_api``) in this process and its forks, one
+per core (``codegen.render``), while datamodel-code-generator writes TypedDicts
+for every request body (``params.py``) in a child (``codegen.typeddicts``);
+codegen adds ``schema.py`` (the patched component schemas as a Python literal,
+read by the validation layer) and a header on every file as it is written, and
+ruff formats every file once (each render process its own, as soon as they are
+written; ``codegen.postprocess``).  Output
 is staged beside its target and moved into place only when every step
 succeeded, so a failed run leaves the old tree untouched.  Problems are
 collected as data (``codegen.problems``) and reported once.
@@ -24,7 +26,7 @@ import keyword
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +36,7 @@ from codegen import typeddicts
 from codegen.documents import dump_json, load_document
 from codegen.errors import CodegenError
 from codegen.names import property_collisions, sanitize
-from codegen.postprocess import apply_rewrites, ruff
+from codegen.postprocess import apply_rewrites, format_files
 from codegen.problems import Problem, raise_for_errors
 from codegen.safety import find_problems
 from codegen.unions import hoist_unions
@@ -290,7 +292,14 @@ def generate_tree(
             raise_for_errors(problems, source=source, strict=strict)  # fail before the generators run, when we can
             from codegen import render
 
-            rendered = render.run(readable, package, package_name, source=source, header=header, workers=workers)
+            client = package / "client.py"  # rewritten (postprocess.REWRITES) before it is formatted
+
+            def format_share(paths: Sequence[Path]) -> None:
+                format_files(out, [path.relative_to(out).as_posix() for path in paths if path != client])
+
+            rendered = render.run(
+                readable, package, package_name, source=source, header=header, workers=workers, after=format_share
+            )
             problems += rendered.problems
             raise_for_errors(problems, source=source, strict=strict)
             if running is not None:
@@ -300,8 +309,11 @@ def generate_tree(
                 typeddicts.stop(running)
     (package / "schema.py").write_text(header + _schema_module(spec), encoding="utf-8")
     apply_rewrites(package)
-    ruff("check", "--fix-only", "--select", "I,F401", "--exit-zero", "--no-cache", cwd=out)
-    ruff("format", "--quiet", "--no-cache", cwd=out)
+    if rendered.processes > 1:  # each render process formatted its own files; these are the rest
+        rest = [client, package / "schema.py", package / "params.py"]
+        format_files(out, [path.relative_to(out).as_posix() for path in rest if path.exists()])
+    else:
+        format_files(out)
     if not (package / "py.typed").exists():
         (package / "py.typed").write_text("# Marker file for PEP 561\n", encoding="utf-8")
     for cache in list(out.rglob("__pycache__")) + list(out.rglob(".ruff_cache")):

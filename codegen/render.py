@@ -29,7 +29,7 @@ import os
 import re
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,7 +77,14 @@ def default_workers() -> int:
 
 
 def run(
-    spec: dict[str, Any], out: Path, package_name: str, *, source: str, header: str, workers: int | None = None
+    spec: dict[str, Any],
+    out: Path,
+    package_name: str,
+    *,
+    source: str,
+    header: str,
+    workers: int | None = None,
+    after: Callable[[Sequence[Path]], None] | None = None,
 ) -> Rendered:
     """Parse ``spec`` with openapi-python-client and write its package into ``out`` (see ``render``).
 
@@ -86,7 +93,7 @@ def run(
     generated = project(spec, out, package_name, source=source)
     if isinstance(generated, Problem):
         return Rendered([generated], 0)
-    return render(generated, header=header, workers=workers)
+    return render(generated, header=header, workers=workers, after=after)
 
 
 def project(spec: dict[str, Any], out: Path, package_name: str, *, source: str) -> Project | Problem:
@@ -199,8 +206,18 @@ def jobs(generated: Project) -> list[Job]:
     return found
 
 
-def render(generated: Project, *, header: str, workers: int | None = None) -> Rendered:
+def render(
+    generated: Project,
+    *,
+    header: str,
+    workers: int | None = None,
+    after: Callable[[Sequence[Path]], None] | None = None,
+) -> Rendered:
     """Write every file of ``generated`` with ``header`` in front, on up to ``workers`` processes.
+
+    With several processes, each calls ``after`` on the files it wrote once it has written them
+    (codegen formats them there, while the other processes still render); ``Rendered.processes``
+    tells the caller whether that happened.
 
     Returns:
         The generator's problems (what it skipped) and the number of processes that rendered.
@@ -215,10 +232,11 @@ def render(generated: Project, *, header: str, workers: int | None = None) -> Re
     if count > 1 and not (hasattr(os, "fork") and _single_threaded()):
         count = 1  # forking a process with other threads can deadlock the child on a lock they hold
     own, *others = _shares(todo, count)
-    children = [_fork(share, header) for share in others]
+    then = after if count > 1 else None
+    children = [_fork(share, header, then) for share in others]
     failure: BaseException | None = None
     try:
-        _write(own, header)
+        _write(own, header, then)
     except BaseException as exc:  # collect the children before raising
         failure = exc
     messages = [_wait(*child) for child in children]
@@ -258,7 +276,7 @@ def _single_threaded() -> bool:
         return True
 
 
-def _write(todo: Sequence[Job], header: str) -> None:
+def _write(todo: Sequence[Job], header: str, after: Callable[[Sequence[Path]], None] | None = None) -> None:
     for job in todo:
         # ruff drops a module's leading blank lines, but not between the header and the code.
         text = header + _LEADING_BLANK_LINES.sub("", job.template.render(**job.context))
@@ -268,9 +286,11 @@ def _write(todo: Sequence[Job], header: str) -> None:
             name = job.path.name
             shown = f"{name[:60]}..." if len(name) > 60 else name
             raise CodegenError(f"openapi-python-client could not write {shown!r}: {exc.strerror or exc}") from None
+    if after is not None:
+        after([job.path for job in todo])
 
 
-def _fork(todo: Sequence[Job], header: str) -> tuple[int, int]:
+def _fork(todo: Sequence[Job], header: str, after: Callable[[Sequence[Path]], None] | None) -> tuple[int, int]:
     """Start a child rendering ``todo``; it reports a failure as text on the pipe and exits."""
     read, write = os.pipe()
     pid = os.fork()
@@ -282,7 +302,7 @@ def _fork(todo: Sequence[Job], header: str) -> tuple[int, int]:
     try:
         os.close(read)
         with contextlib.redirect_stdout(io.StringIO()):
-            _write(todo, header)
+            _write(todo, header, after)
     except CodegenError as exc:
         status = 1
         os.write(write, str(exc).encode())

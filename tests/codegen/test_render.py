@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,56 @@ def test_two_processes_write_what_openapi_python_client_writes_alone(
     assert serial_tree == tree(tmp_path / "pkg")
 
 
+GENERATE_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from codegen.documents import load_document
+from codegen.generate import generate_tree
+spec, out, workers = load_document(Path(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3])
+generate_tree(spec, out, source="openapi/heygen-api.patched.json", own_spec=True, workers=workers)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_formatting_each_process_share_or_the_whole_tree_writes_the_committed_bytes(
+    tmp_path: Path, workers: int
+) -> None:
+    result = python(GENERATE_IN_A_FRESH_PROCESS, str(PATCHED), str(tmp_path), str(workers))
+    assert 0 == result.returncode, result.stderr
+    committed = ROOT / "generated"
+    files = (path for path in sorted(committed.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)
+    assert {path.relative_to(committed).as_posix(): path.read_text(encoding="utf-8") for path in files} == tree(
+        tmp_path
+    )
+
+
+AFTER_EACH_SHARE = """
+import os, sys
+from pathlib import Path
+from codegen import render
+from codegen.extract import read_definition
+from codegen.generate import generator_spec
+readable, _ = generator_spec(read_definition(Path(sys.argv[1])), source="spec")
+out = Path(sys.argv[2])
+
+def after(paths):
+    with open(out / f"after-{os.getpid()}.txt", "w") as log:
+        log.write("\\n".join(str(path) for path in paths))
+
+print(render.run(readable, out / "pkg", "pkg", source="spec", header="", workers=2, after=after).processes)
+"""
+
+
+@pytest.mark.skipif(not FORKS, reason="render forks only where os.fork exists")
+def test_each_render_process_hands_its_own_files_to_after_once(tmp_path: Path) -> None:
+    result = python(AFTER_EACH_SHARE, str(PATCHED), str(tmp_path))
+    assert ("", "2") == (result.stderr, result.stdout.strip())
+    logs = [log.read_text(encoding="utf-8").split("\n") for log in sorted(tmp_path.glob("after-*.txt"))]
+    written = sorted(str(path) for path in (tmp_path / "pkg").rglob("*.py"))
+    assert (2, written) == (len(logs), sorted(logs[0] + logs[1]))
+    assert not set(logs[0]) & set(logs[1])
+
+
 @contextlib.contextmanager
 def another_thread() -> Iterator[None]:
     stop = threading.Event()
@@ -124,9 +174,12 @@ def another_thread() -> Iterator[None]:
 def test_a_process_running_other_threads_renders_alone_and_writes_the_same(
     readable: dict[str, Any], serial_tree: dict[str, str], tmp_path: Path
 ) -> None:
+    handed: list[Sequence[Path]] = []
     with another_thread():
-        rendered = render.run(readable, tmp_path / "pkg", "pkg", source="spec", header=HEADER, workers=2)
-    assert 1 == rendered.processes
+        rendered = render.run(
+            readable, tmp_path / "pkg", "pkg", source="spec", header=HEADER, workers=2, after=handed.append
+        )
+    assert (1, []) == (rendered.processes, handed)  # serial: the caller formats the whole tree itself
     assert [] == rendered.problems
     assert serial_tree == tree(tmp_path / "pkg")
 
