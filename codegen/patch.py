@@ -15,6 +15,7 @@ into each target.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
+import regex
+from iregexp_check import check as check_iregexp
+from jsonpath_rfc9535.function_extensions._pattern import map_re
 
 from codegen.documents import load_document
 from codegen.errors import CodegenError
@@ -81,9 +85,59 @@ def load_overlay(path: Path) -> list[Action]:
     return actions
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(pattern: str, flags: int) -> Any:
+    """``pattern`` (I-Regexp, RFC 9485) as the library's ``search``/``match`` compile it, or ``None`` if invalid."""
+    if not check_iregexp(pattern):
+        return None
+    try:
+        return regex.compile(map_re(pattern), flags)
+    except regex.error:
+        return None
+
+
+class _Search(jsonpath.function_extensions.Search):
+    """The standard ``search``, checking and translating each pattern once instead of once per node."""
+
+    def __call__(self, string: str, pattern: object) -> bool:
+        compiled = _pattern(pattern, regex.VERSION1) if isinstance(pattern, str) else None
+        try:
+            return compiled is not None and bool(compiled.search(string))
+        except TypeError:  # a node that is not a string
+            return False
+
+
+class _Match(jsonpath.function_extensions.Match):
+    """The standard ``match``, checking and translating each pattern once instead of once per node."""
+
+    def __call__(self, string: str, pattern: object) -> bool:
+        compiled = _pattern(pattern, 0) if isinstance(pattern, str) else None
+        try:
+            return compiled is not None and bool(compiled.fullmatch(string))
+        except TypeError:
+            return False
+
+
+class _Environment(jsonpath.JSONPathEnvironment):
+    """RFC 9535 JSONPath with the library's own semantics; only ``search``/``match`` remember their patterns.
+
+    The library checks and translates a filter's pattern again for every node it visits: a patch
+    with ``search(@.description, ...)`` under ``$..`` did it ~80,000 times per run, most of the
+    2.2 s that applying openapi/patches/ took.
+    """
+
+    def setup_function_extensions(self) -> None:
+        super().setup_function_extensions()
+        self.function_extensions["search"] = _Search()
+        self.function_extensions["match"] = _Match()
+
+
+_JSONPATH = _Environment()
+
+
 def _compile(query: str, action: Action) -> jsonpath.JSONPathQuery:
     try:
-        return jsonpath.compile(query)
+        return _JSONPATH.compile(query)
     except jsonpath.JSONPathError as exc:
         raise CodegenError(f"{action.patch} action {action.index}: bad JSONPath {query!r}: {exc}") from None
 
