@@ -6,6 +6,8 @@ Run it from the repository root (or with the root on PYTHONPATH); the nox sessio
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -255,5 +257,18 @@ def _generate_stages() -> str:
     )
 
 
+def _exit(code: int) -> None:
+    """End the process now that every file is written and closed, as mypy's ``hard_exit`` does.
+
+    A generate run leaves tens of thousands of the generators' objects in reference cycles;
+    collecting them and tearing the modules down at interpreter exit costs a fifth of a second
+    on the External API, for a process that is about to end anyway.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe (`... | head`) has nothing left to take
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())

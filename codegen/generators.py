@@ -1,13 +1,12 @@
-"""The two generators, run in process: openapi-python-client (models, endpoints) and datamodel-codegen (TypedDicts).
+"""The two generators' entry points: what openapi-python-client skipped, and datamodel-codegen (TypedDicts).
 
 What openapi-python-client skipped comes back as plain-text Problems (see ``codegen.problems``);
-``codegen.typeddicts`` runs datamodel-codegen in a child process beside it.
+``codegen.render`` runs openapi-python-client and ``codegen.typeddicts`` runs datamodel-codegen in a
+child process beside it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 from pathlib import Path
@@ -15,37 +14,6 @@ from typing import Any
 
 from codegen.errors import CodegenError
 from codegen.problems import Problem, Severity, printable
-
-CODEGEN_DIR = Path(__file__).resolve().parent
-
-
-def run_openapi_python_client(spec_file: Path, out: Path, package_name: str) -> list[Problem]:
-    from openapi_python_client import generate as opc_generate
-    from openapi_python_client.config import Config, ConfigFile, MetaType
-
-    config_file = ConfigFile.load_from_path(CODEGEN_DIR / "config" / "openapi-python-client.yaml")
-    if package_name != config_file.package_name_override:
-        config_file = config_file.model_copy(
-            update={"package_name_override": package_name, "project_name_override": package_name.replace("_", "-")}
-        )
-    config = Config.from_sources(
-        config_file,
-        MetaType.NONE,
-        spec_file,
-        "utf-8",
-        overwrite=True,
-        output_path=out,
-    )
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating <path>"
-        try:
-            errors = opc_generate(config=config, custom_template_path=CODEGEN_DIR / "templates")
-        except OSError as exc:  # e.g. a module name built from nested schema names is over the file name limit
-            name = Path(exc.filename).name if exc.filename else ""
-            shown = f"{name[:60]}..." if len(name) > 60 else name
-            raise CodegenError(f"openapi-python-client could not write {shown!r}: {exc.strerror or exc}") from None
-    # A skipped endpoint or schema is reported at the end of the run, and is fatal with --strict.
-    return [generator_problem(error) for error in errors]
-
 
 _OBJECT_REPR = re.compile(r"<(?:[\w.]+\.)?UntrustedString object at 0x[0-9a-fA-F]+>")
 _WHERE = re.compile(r"^(?:WARNING|ERROR) parsing (\w+) (\S+) within \S+?\.\s*")
@@ -64,7 +32,8 @@ def generator_problem(error: Any) -> Problem:
     return Problem(severity, f"openapi-python-client: {printable(text)}")
 
 
-def run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
+def run_datamodel_codegen(spec: dict[str, Any], out_file: Path, *, header: str = "") -> None:
+    """Write the TypedDicts of ``spec``'s schemas to ``out_file``, ``header`` first."""
     from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
@@ -89,4 +58,4 @@ def run_datamodel_codegen(spec: dict[str, Any], out_file: Path) -> None:
         raise CodegenError(f"datamodel-code-generator failed: {exc}".splitlines()[0]) from None
     if not isinstance(code, str):
         raise CodegenError("datamodel-code-generator returned several modules; expected one")
-    out_file.write_text(code, encoding="utf-8")
+    out_file.write_text(header + code, encoding="utf-8")

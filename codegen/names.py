@@ -175,15 +175,19 @@ def _placeholders(spec: dict[str, Any], problems: list[Problem]) -> None:
     spec["paths"] = rewritten
 
 
-def _property_collisions(spec: dict[str, Any], problems: list[Problem]) -> None:
+def property_collisions(spec: dict[str, Any]) -> list[Problem]:
     """Properties of one object that would share a Python attribute, as openapi-python-client decides.
 
     It names an attribute in snake_case and, when two collide, falls back to each name with only its
     non-word characters dropped (``a-b`` -> ``ab`` beside ``a_b``); only a collision that survives
     the fallback (``a-b`` and ``a.b``) is refused here.  Python folds identifiers with NFKC, so
-    the comparison does too.
+    the comparison does too.  Reads the spec as published, before ``sanitize`` renames
+    anything, so the pointers name its own locations; codegen.generate runs it once
+    datamodel-codegen has started, since it imports openapi-python-client.
     """
     from openapi_python_client.strings import PythonIdentifier
+
+    problems: list[Problem] = []
 
     def attribute(name: str, *, fallback: bool = False) -> str:
         return unicodedata.normalize("NFKC", str(PythonIdentifier(name, prefix="field_", skip_snake_case=fallback)))
@@ -212,6 +216,7 @@ def _property_collisions(spec: dict[str, Any], problems: list[Problem]) -> None:
                 walk(item, (*where, index))
 
     walk(spec, ())
+    return problems
 
 
 def _json_bodies(spec: dict[str, Any], problems: list[Problem]) -> None:
@@ -239,9 +244,11 @@ def _json_bodies(spec: dict[str, Any], problems: list[Problem]) -> None:
 
 
 def sanitize(spec: dict[str, Any]) -> list[Problem]:
-    """Rewrite the names in ``spec`` (a copy the generators read) in place; return what was noted or refused."""
+    """Rewrite the names in ``spec`` (a copy the generators read) in place; return what was noted or refused.
+
+    Properties whose attributes collide are found by ``property_collisions``, not here.
+    """
     problems: list[Problem] = []
-    _property_collisions(spec, problems)
     _rename_schemas(spec)
     _rename_operations(spec)
     _placeholders(spec, problems)

@@ -2,7 +2,7 @@
 
 The two generators are independent and each is a few seconds of pure Python; one
 process would run them one after the other under the GIL.  ``start`` launches
-``python -m codegen.typeddicts SPEC OUT`` right after the generator spec is ready;
+``python -m codegen.typeddicts SPEC OUT [HEADER]`` as soon as the generator spec is ready;
 ``finish`` waits for it after openapi-python-client and moves ``params.py`` into
 the package (openapi-python-client recreates the package folder, so the child
 writes beside it).  A failure in the child is one line on its stderr, raised here
@@ -34,8 +34,8 @@ class Running:
     out_file: Path
 
 
-def start(spec: dict[str, Any], folder: Path) -> Running:
-    """Start writing the TypedDicts for ``spec`` (a request-only spec) into ``folder``.
+def start(spec: dict[str, Any], folder: Path, *, header: str = "") -> Running:
+    """Start writing the TypedDicts for ``spec`` (a request-only spec) into ``folder``, ``header`` first.
 
     Raises:
         ModuleNotFoundError: datamodel-codegen is not installed; raised here, in this process, so the command
@@ -46,7 +46,7 @@ def start(spec: dict[str, Any], folder: Path) -> Running:
     spec_file, out_file = folder / "params-spec.json", folder / "params.py"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
-    command = [sys.executable, "-m", "codegen.typeddicts", str(spec_file), str(out_file)]
+    command = [sys.executable, "-m", "codegen.typeddicts", str(spec_file), str(out_file), header]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return Running(process, out_file)
 
@@ -70,9 +70,9 @@ def stop(running: Running) -> None:
 def main(argv: list[str]) -> int:
     from codegen.generators import run_datamodel_codegen
 
-    spec_file, out_file = Path(argv[0]), Path(argv[1])
+    spec_file, out_file, header = Path(argv[0]), Path(argv[1]), argv[2] if len(argv) > 2 else ""
     try:
-        run_datamodel_codegen(json.loads(spec_file.read_text(encoding="utf-8")), out_file)
+        run_datamodel_codegen(json.loads(spec_file.read_text(encoding="utf-8")), out_file, header=header)
     except CodegenError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -142,6 +142,7 @@ def bench_generate(bench: Bench, tmp: Path, spec_path: Path = PATCHED, *, goal: 
         options = ["--input-file-type", "openapi", "--output-model-type", "typing.TypedDict", "--disable-timestamp"]
         return _wall([dmcg, "--input", str(params_spec), *options, "--output", str(output / "params.py")], env)
 
+    load_before = _load()
     subject, opc_seconds, opc_hooks_seconds, dmcg_seconds = _alternate(
         [codegen, bare_opc(OPC_CONFIG), bare_opc(default_hooks_config), bare_dmcg], GENERATE_ROUNDS
     )
@@ -157,6 +158,15 @@ def bench_generate(bench: Bench, tmp: Path, spec_path: Path = PATCHED, *, goal: 
     bench.figure("  bare openapi-python-client (codegen's config: post_hooks: [])", opc_seconds * 1e3, "ms")
     bench.figure("  bare openapi-python-client (default ruff post hooks)", opc_hooks_seconds * 1e3, "ms")
     bench.figure("  bare datamodel-codegen (request-only spec, default formatters)", dmcg_seconds * 1e3, "ms")
+    if load_before is not None:
+        # codegen runs its work on every core; other processes on them slow it more than the serial baselines.
+        bench.figure(f"  cores {os.cpu_count()}; load average (1 min) before these runs", load_before, "")
+        bench.figure("  load average (1 min) after them", _load() or 0.0, "")
+
+
+def _load() -> float | None:
+    """The 1-minute load average, where the platform has one."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
 def bench_verify(bench: Bench) -> None:

@@ -66,23 +66,6 @@ def test_the_cached_search_and_match_select_what_jsonpath_rfc9535_selects() -> N
     assert checked >= 40
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("$[?search(@, 'b+')]", ["abbc", "b"]),
-        ("$[?match(@, 'b+')]", ["b"]),
-        ("$[?match(@, 'a.*')]", ["abbc"]),
-        ("$[?search(@, '(')]", []),  # not an I-Regexp: false, not an error
-        ("$[?search(@, '\\\\d')]", []),  # \d is not I-Regexp either
-        ("$[?search(@.x, '1')]", []),  # a number is not a string
-    ],
-)
-def test_cached_functions_keep_rfc_9535_semantics(query: str, expected: list[Any]) -> None:
-    document: list[Any] = ["abbc", 3, "b", {"x": 1}]
-    assert expected == [node.value for node in jsonpath_rfc9535.compile(query).find(document)]
-    assert expected == [node.value for node in JSONPATH.compile(query).find(document)]
-
-
 def test_patch_files_are_the_overlays_in_name_order(tmp_path: Path) -> None:
     for name in ("10-b.overlay.yaml", "02-a.overlay.json", "01-c.overlay.yaml", "README.md", "03.yaml"):
         (tmp_path / name).write_text("", encoding="utf-8")
