@@ -119,7 +119,10 @@ generate_tree(spec, out, source="openapi/heygen-api.patched.json", own_spec=True
 """
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(
+    "workers",
+    [1, pytest.param(2, marks=pytest.mark.cross_version)],  # forking differs between Pythons; rendering does not
+)
 def test_formatting_each_process_share_or_the_whole_tree_writes_the_committed_bytes(
     tmp_path: Path, workers: int
 ) -> None:
