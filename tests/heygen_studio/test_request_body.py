@@ -9,6 +9,7 @@ cannot vouch for to the checkers.
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -155,7 +156,14 @@ def test_the_gate_for_encoded_payloads_never_passes_what_the_checkers_refuse(pay
         ("NaN", changed("title", float("nan"))),
         ("infinity", changed("title", float("-inf"))),
         ("contains itself", self_containing()),
-        ("nested 1,500 deep (past json, within marshal)", changed("title", nested(1500))),
+        pytest.param(
+            "nested 1,500 deep (past json, within marshal)",
+            changed("title", nested(1500)),
+            marks=pytest.mark.skipif(
+                sys.version_info >= (3, 13),
+                reason="json encodes 1,500 levels from Python 3.13 on; there the gate's finite schema bounds depth",
+            ),
+        ),
         ("a set", changed("title", {1})),
         ("bytes", changed("title", b"x")),
     ],
