@@ -69,7 +69,8 @@ def redact(text: str) -> str:
     """``text`` with every registered key and every ``x-api-key`` header value replaced by ``***``."""
     with _lock:
         secrets = [secret.reveal() for secret in _secrets]
-    for secret in secrets:
+    # Longest first: a key that contains another registered key must go whole, not leave its rest showing.
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, REDACTED)
     return _HEADER.sub(rf"\g<1>{REDACTED}", text)
