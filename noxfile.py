@@ -87,18 +87,18 @@ def _runs(command: str) -> bool:
     return result.returncode == 0
 
 
-def _pipeline_python() -> str | None:
-    """The interpreter for sessions that run the pipeline: nox's own when it is 3.11+, else an installed one."""
-    if sys.version_info >= PIPELINE_FLOOR:
-        return None
+def _first_pipeline_version() -> str | None:
+    """The first 3.11+ version of the matrix that is installed (nox's own counts without a probe)."""
     for version in PYTHONS:
-        if _release(version) >= PIPELINE_FLOOR and _runs(f"python{version}"):
+        if _release(version) >= PIPELINE_FLOOR and (sys.version.startswith(f"{version}.") or _runs(f"python{version}")):
             return version
     return None
 
 
 _expose_pyenv_pythons()
-PIPELINE_PYTHON = _pipeline_python()
+FIRST_PIPELINE_VERSION = _first_pipeline_version()
+# The interpreter for sessions that run the pipeline: nox's own when it is 3.11+, else an installed one.
+PIPELINE_PYTHON = None if sys.version_info >= PIPELINE_FLOOR else FIRST_PIPELINE_VERSION
 
 
 def _need_pipeline_python(session: nox.Session, role: str) -> None:
@@ -174,15 +174,6 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", "--python-version", "3.11", "codegen")
 
 
-def _primary_tests_python() -> str | None:
-    """The matrix version that runs the pipeline's tests in full: the first 3.11+ one that is installed."""
-    for version in PYTHONS:
-        if _release(version) >= PIPELINE_FLOOR and (sys.version.startswith(f"{version}.") or _runs(f"python{version}")):
-            return version
-    return None
-
-
-PRIMARY_TESTS_PYTHON = _primary_tests_python()
 # On the other versions, Hypothesis runs this share of each property's examples.
 SECONDARY_EXAMPLES_SCALE = "0.2"
 
@@ -202,14 +193,14 @@ def tests(session: nox.Session) -> None:
     # One worker per core (pytest-xdist); `nox -s tests -- -n 0` runs them in one process.
     args = ["-n", "auto", "--dist", "worksteal"]
     env = dict(TEST_RUN_ENV)
-    if session.python == PRIMARY_TESTS_PYTHON:
+    if session.python == FIRST_PIPELINE_VERSION:
         scope = "every test, Hypothesis at full example counts"
     else:
         args += ["-m", "not pipeline or cross_version"]
         env["HEYGEN_STUDIO_EXAMPLES_SCALE"] = SECONDARY_EXAMPLES_SCALE
         scope = (
             f"the SDK's tests, Hypothesis at {SECONDARY_EXAMPLES_SCALE} of its examples; the pipeline's only "
-            f"where marked cross_version (all of them run in tests-{PRIMARY_TESTS_PYTHON})"
+            f"where marked cross_version (all of them run in tests-{FIRST_PIPELINE_VERSION})"
         )
     args += session.posargs
     session.log(f"running the test suite on Python {session.python} ({scope}): pytest {' '.join(args)}")
