@@ -45,6 +45,18 @@ def missing_dependency_line(error: ModuleNotFoundError, program: str) -> str | N
     return f"error: {program} needs {distribution}, which is not installed: pip install 'heygen-studio[codegen]'"
 
 
+GENERATOR_MODULES = ("openapi_python_client", "datamodel_code_generator")
+
+
+def _require_generators() -> None:
+    """Raise ModuleNotFoundError for a generator that cannot be imported, before any work is done."""
+    from importlib.util import find_spec
+
+    for module in GENERATOR_MODULES:
+        if find_spec(module) is None:
+            raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+
+
 def _progress(message: str) -> None:
     """A line saying what the next stage does (stderr is kept for errors)."""
     print(f"codegen: {message}", flush=True)
@@ -197,6 +209,7 @@ def _run(args: argparse.Namespace) -> int:
             generate.REPO.patched.write_text(text, encoding="utf-8")
             print(f"wrote {generate.REPO.patched}")
         elif args.command == "generate":
+            _require_generators()
             from codegen import generate
             from codegen.problems import summary
 
@@ -218,6 +231,7 @@ def _run(args: argparse.Namespace) -> int:
             sys.stderr.write(summary(problems))
             _progress(f"done in {time.perf_counter() - started:.1f} s")
         elif args.command == "verify":
+            _require_generators()
             from codegen import verify
 
             _progress(
@@ -240,7 +254,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _generate_stages() -> str:
-    """What ``generate`` is about to do; a missing generator is reported now, before any work."""
+    """What ``generate`` is about to do, naming the generators' installed versions."""
     from importlib import metadata
 
     try:

@@ -86,7 +86,7 @@ def test_generator_commands_without_a_generator(blocked: str, distribution: str,
     result = codegen_without(blocked, command, *(args if command == "generate" else ["--no-cache"]))
     expected = f"error: python -m codegen {command} needs {distribution}, which is not installed: {EXTRA}"
     assert expected == one_line(result)
-    assert "Traceback" not in result.stdout
+    assert "" == result.stdout  # said before any stage started
 
 
 def test_on_python_3_10_the_line_says_which_python_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -396,13 +396,13 @@ def test_the_fast_path_key_changes_with_every_input(layout: Layout, tmp_path: Pa
 
 
 @needs_corpus
-@pytest.mark.cross_version  # real specs generate and import on this Python
 @pytest.mark.parametrize(
     "name",
     [
         "external-api-1.0.0.json",
         "v3-videos-history/00_2026-04-06_067a6ad.json",
-        "v3-videos-history/20_2026-07-21_3905c9a.json",
+        # The newest /v3/videos also generates and imports on every other 3.11+ Python.
+        pytest.param("v3-videos-history/20_2026-07-21_3905c9a.json", marks=pytest.mark.cross_version),
     ],
 )
 def test_real_specs_generate_an_importable_package(tmp_path: Path, name: str) -> None:
