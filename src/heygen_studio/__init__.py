@@ -1,24 +1,14 @@
 """heygen_studio: a typed client for HeyGen's video API: create (v2 Studio and v3), get, list, delete, wait.
 
-The generated request models and TypedDicts re-exported here load on first use
-(module ``__getattr__``, PEP 562), so ``import heygen_studio`` does not pay for the
-models a caller never touches.
+The clients, and the generated request models and TypedDicts re-exported here, load on
+first use (module ``__getattr__``, PEP 562): ``import heygen_studio`` does not pay for the
+models a caller never touches, and the offline command lines (``validate``, ``migrate``,
+the mock server) never import httpx.
 """
 
 from importlib import import_module as _import_module
 from typing import TYPE_CHECKING, Any
 
-from heygen_studio_api.types import UNSET, Unset
-
-from heygen_studio._client import (
-    DEFAULT_READ_TIMEOUT,
-    DEFAULT_TIMEOUT,
-    APIResponse,
-    AsyncHeyGen,
-    CreatedVideo,
-    HeyGen,
-    Video,
-)
 from heygen_studio._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -149,9 +139,29 @@ if TYPE_CHECKING:
         VideoBackgroundParams,
         VideoInputParams,
     )
+    from heygen_studio_api.types import UNSET, Unset
+
+    from heygen_studio._client import (
+        DEFAULT_READ_TIMEOUT,
+        DEFAULT_TIMEOUT,
+        APIResponse,
+        AsyncHeyGen,
+        CreatedVideo,
+        HeyGen,
+        Video,
+    )
 
 #: Where each lazily loaded export lives.
 _LAZY: dict[str, str] = {
+    "DEFAULT_READ_TIMEOUT": "heygen_studio._client",
+    "DEFAULT_TIMEOUT": "heygen_studio._client",
+    "APIResponse": "heygen_studio._client",
+    "AsyncHeyGen": "heygen_studio._client",
+    "CreatedVideo": "heygen_studio._client",
+    "HeyGen": "heygen_studio._client",
+    "Video": "heygen_studio._client",
+    "UNSET": "heygen_studio_api.types",
+    "Unset": "heygen_studio_api.types",
     "AudioVoice": "heygen_studio_api.models",
     "AvatarCharacter": "heygen_studio_api.models",
     "ColorBackground": "heygen_studio_api.models",

@@ -1,12 +1,16 @@
-"""The public surface of heygen_studio: exactly these names, sorted, each importable."""
+"""The public surface of heygen_studio: exactly these names, sorted, each importable, each loaded when first used."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import types
 
 import heygen_studio_api.models
 import heygen_studio_api.params
 import heygen_studio_api.types
+import pytest
 
 import heygen_studio
 
@@ -105,3 +109,32 @@ def test_models_and_params_are_the_generated_ones_under_readable_names() -> None
         for module in (heygen_studio_api.models, heygen_studio_api.params, heygen_studio_api.types):
             if hasattr(module, name):
                 assert getattr(module, name) is exported, name
+
+
+# In a fresh interpreter: what each entry point leaves in sys.modules.
+WATCHED = ("httpx", "heygen_studio._client", "heygen_studio_api.models")
+LOADED = "import json, sys; {setup}; print(json.dumps([name in sys.modules for name in {watched!r}]))"
+
+
+@pytest.mark.parametrize(
+    ("setup", "loaded"),
+    [
+        ("import heygen_studio", [False, False, False]),
+        # The offline CLIs (validate, migrate, the mock server) never import the HTTP client.
+        ("import heygen_studio.__main__ as cli; cli.main(['validate', '-'])", [False, False, False]),
+        ("import heygen_studio.__main__ as cli; cli.main(['migrate', '-'])", [False, False, False]),
+        ("import heygen_studio.testing.__main__", [False, False, False]),
+        ("from heygen_studio import HeyGen", [True, True, True]),
+        ("import heygen_studio; heygen_studio.AvatarCharacter", [False, False, True]),
+    ],
+    ids=["import", "validate", "migrate", "mock-server", "HeyGen", "a-model"],
+)
+def test_each_entry_point_loads_only_what_it_uses(setup: str, loaded: list[bool]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED.format(setup=setup, watched=WATCHED)],
+        input='{"video_inputs": []}',
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded == json.loads(result.stdout.splitlines()[-1]), result.stderr
