@@ -226,6 +226,12 @@ def tests(session: nox.Session) -> None:
             f"the SDK's tests, Hypothesis at {SECONDARY_EXAMPLES_SCALE} of its examples; the pipeline's only "
             f"where marked cross_version (all of them run in tests-{FIRST_PIPELINE_VERSION})"
         )
+    # Temporary folders go inside this session's environment, not /tmp: nothing outlives the clone, and pytest
+    # spends no time at the end deleting the trees of earlier runs (keeping the last three of its numbered
+    # /tmp/pytest-of-USER folders cost seconds per session; this one is cleared when the next run starts).
+    basetemp = Path(session.virtualenv.location) / "tmp" / "pytest"
+    basetemp.parent.mkdir(exist_ok=True)
+    args += ["--basetemp", str(basetemp)]
     args += session.posargs
     session.log(f"running the test suite on Python {session.python} ({scope}): pytest {' '.join(args)}")
     session.run("pytest", *args, env=env)

@@ -310,10 +310,10 @@ def generate_tree(
     (package / "schema.py").write_text(header + _schema_module(spec), encoding="utf-8")
     apply_rewrites(package)
     if rendered.processes > 1:  # each render process formatted its own files; these are the rest
-        rest = [client, package / "schema.py", package / "params.py"]
-        format_files(out, [path.relative_to(out).as_posix() for path in rest if path.exists()])
+        todo = [client, package / "schema.py", package / "params.py"]
     else:
-        format_files(out)
+        todo = sorted(package.rglob("*.py"))
+    format_files(out, [path.relative_to(out).as_posix() for path in todo if path.exists()])
     if not (package / "py.typed").exists():
         (package / "py.typed").write_text("# Marker file for PEP 561\n", encoding="utf-8")
     for cache in list(out.rglob("__pycache__")) + list(out.rglob(".ruff_cache")):

@@ -63,16 +63,20 @@ def ruff_command() -> list[str]:
     return [str(binary)] if in_venv and binary.is_file() else [sys.executable, "-m", "ruff"]
 
 
-def format_files(cwd: Path, paths: Sequence[str] = (".",)) -> None:
-    """ruff's two passes over ``paths`` (relative to ``cwd``): imports sorted and unused ones dropped, then format.
+def format_files(cwd: Path, paths: Sequence[str]) -> None:
+    """ruff's two passes over the files ``paths`` (relative to ``cwd``): imports sorted and unused ones dropped,
+    then format.
 
-    Both passes work file by file, so formatting a tree in parts gives the same bytes as at once.
+    Both passes work file by file, so formatting a tree in parts gives the same bytes as at once. The files
+    are named one by one, never as a folder: ruff skips what it finds walking a folder that is gitignored or
+    matches its default excludes (``build/``, ``dist/``, ``.nox/``, ...), even with ``--isolated``, so
+    ``--out build/x`` would have been written unformatted.
     """
     ruff("check", "--fix-only", "--select", "I,F401", "--exit-zero", "--no-cache", cwd=cwd, paths=paths)
     ruff("format", "--quiet", "--no-cache", cwd=cwd, paths=paths)
 
 
-def ruff(*args: str, cwd: Path, paths: Sequence[str] = (".",)) -> None:
+def ruff(*args: str, cwd: Path, paths: Sequence[str]) -> None:
     """Run ruff (``args`` then the house settings) over ``paths`` in ``cwd``; its first line of output if it fails."""
     command = [*ruff_command(), *args, "--isolated", "--line-length", "120", "--target-version", "py310"]
     result = subprocess.run([*command, "--", *paths], cwd=cwd, capture_output=True, text=True, check=False)

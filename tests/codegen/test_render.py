@@ -126,13 +126,16 @@ generate_tree(spec, out, source="openapi/heygen-api.patched.json", own_spec=True
 def test_formatting_each_process_share_or_the_whole_tree_writes_the_committed_bytes(
     tmp_path: Path, workers: int
 ) -> None:
-    result = python(GENERATE_IN_A_FRESH_PROCESS, str(PATCHED), str(tmp_path), str(workers))
+    # Into a folder git ignores (as .nox/ and many build folders are): ruff, walking a folder, would skip
+    # every file there, so the files must be named to it.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*\n", encoding="utf-8")
+    out = tmp_path / "ignored"
+    result = python(GENERATE_IN_A_FRESH_PROCESS, str(PATCHED), str(out), str(workers))
     assert 0 == result.returncode, result.stderr
     committed = ROOT / "generated"
     files = (path for path in sorted(committed.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)
-    assert {path.relative_to(committed).as_posix(): path.read_text(encoding="utf-8") for path in files} == tree(
-        tmp_path
-    )
+    assert {path.relative_to(committed).as_posix(): path.read_text(encoding="utf-8") for path in files} == tree(out)
 
 
 AFTER_EACH_SHARE = """
