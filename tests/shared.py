@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+
+from heygen_studio._tls import default_ssl_context
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,3 +55,17 @@ EXAMPLES_SCALE = _examples_scale()
 def examples(count: int) -> int:
     """``count`` Hypothesis examples, scaled by ``HEYGEN_STUDIO_EXAMPLES_SCALE`` (at least 10)."""
     return max(min(count, 10), round(count * EXAMPLES_SCALE))
+
+
+def loopback_client(**kwargs: Any) -> httpx.Client:
+    """A plain httpx client for the tests' own loopback servers, on the SDK's one TLS context.
+
+    Each new httpx client otherwise builds its own context and loads certifi's CA bundle: ~30 ms of CPU,
+    and the tests build hundreds of them. (The servers are plain http; the context is never used.)
+    """
+    return httpx.Client(verify=default_ssl_context(), **kwargs)
+
+
+def loopback_async_client(**kwargs: Any) -> httpx.AsyncClient:
+    """The async twin of :func:`loopback_client`."""
+    return httpx.AsyncClient(verify=default_ssl_context(), **kwargs)

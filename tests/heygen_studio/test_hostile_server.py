@@ -29,7 +29,6 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,7 +55,7 @@ from heygen_studio import (
 )
 from heygen_studio._reading import DeadlineBackend
 from tests.heygen_studio import hostile
-from tests.shared import examples
+from tests.shared import examples, loopback_client
 
 KEY = "hostile-canary-key-5f1e2d3c4b5a"
 PAYLOAD: dict[str, Any] = {
@@ -485,7 +484,7 @@ def test_a_tuple_is_accepted_everywhere_and_sent_as_the_list_validation_saw(mode
 def test_redaction_forgets_a_key_when_its_client_is_gone() -> None:
     gc.collect()
     before = len(_redact._secrets)
-    with httpx.Client() as http:
+    with loopback_client() as http:
         clients = [HeyGen(api_key=f"short-lived-key-{index:06d}", http_client=http) for index in range(200)]
         assert before + 200 == len(_redact._secrets)
         del clients
@@ -504,7 +503,7 @@ def test_the_clients_own_pool_reads_under_the_deadline_backend() -> None:
 
 
 def test_a_callers_own_client_is_left_alone() -> None:
-    with httpx.Client() as http:
+    with loopback_client() as http:
         HeyGen(api_key=KEY, http_client=http)
         assert not isinstance(http._transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
 

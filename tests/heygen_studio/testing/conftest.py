@@ -12,6 +12,7 @@ import pytest
 
 from heygen_studio.testing import MockHeyGen
 from tests.heygen_studio.test_validation import valid_payload
+from tests.shared import loopback_client
 
 CREATE = "/v2/video/generate"
 KEY = "test-key"
@@ -31,7 +32,7 @@ def server() -> Iterator[MockHeyGen]:
 
 @pytest.fixture
 def client(server: MockHeyGen) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}, timeout=5) as http:
+    with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}, timeout=5) as http:
         yield http
 
 

@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import heygen_studio_api
-import httpx
 import pytest
 
 import heygen_studio
 from tests.heygen_studio.test_validation import valid_payload
 from tests.heygen_studio.testing import v3_payloads
 from tests.heygen_studio.testing.conftest import CREATE
+from tests.shared import loopback_client
 
 # The child imports the same heygen_studio this process tested, wherever it lives (src/ or site-packages).
 PACKAGE_ROOTS = [str(Path(package.__file__).resolve().parents[1]) for package in (heygen_studio, heygen_studio_api)]
@@ -67,7 +67,7 @@ def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]
 def test_serves_logs_each_request_and_stops_cleanly_on_a_signal(stop: signal.Signals) -> None:
     with serving("--api-key", "cli-key") as (process, base_url, first):
         assert f"export HEYGEN_BASE_URL={base_url} HEYGEN_API_KEY=cli-key\n" == first[1]
-        with httpx.Client(base_url=base_url, headers={"x-api-key": "cli-key"}) as http:
+        with loopback_client(base_url=base_url, headers={"x-api-key": "cli-key"}) as http:
             created = http.post(CREATE, json=valid_payload())
             refused = http.post(CREATE, json={})
         process.send_signal(stop)
@@ -85,7 +85,7 @@ def test_serves_logs_each_request_and_stops_cleanly_on_a_signal(stop: signal.Sig
 def test_no_validate_accepts_any_json_object() -> None:
     with serving("--no-validate") as (process, base_url, first):
         assert first[0].endswith("(api key: test-key)\n")
-        with httpx.Client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
+        with loopback_client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
             response = http.post(CREATE, json={"anything": True})
         process.terminate()
         process.communicate(timeout=30)
@@ -96,7 +96,7 @@ def test_no_validate_accepts_any_json_object() -> None:
 
 def test_render_seconds_sets_how_long_a_v3_video_renders() -> None:
     with serving("--render-seconds", "0") as (process, base_url, _):
-        with httpx.Client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
+        with loopback_client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
             video_id = http.post("/v3/videos", json=v3_payloads.avatar()).json()["data"]["video_id"]
             detail = http.get(f"/v3/videos/{video_id}").json()["data"]
         process.terminate()
@@ -110,7 +110,7 @@ def test_render_seconds_sets_how_long_a_v3_video_renders() -> None:
 
 def test_by_default_a_cli_video_is_still_rendering_at_first() -> None:
     with serving() as (process, base_url, _):
-        with httpx.Client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
+        with loopback_client(base_url=base_url, headers={"x-api-key": "test-key"}) as http:
             video_id = http.post("/v3/videos", json=v3_payloads.avatar()).json()["data"]["video_id"]
             status = http.get(f"/v3/videos/{video_id}").json()["data"]["status"]
         process.terminate()

@@ -12,6 +12,7 @@ import pytest
 from heygen_studio.testing import MockHeyGen
 from tests.heygen_studio.test_validation import valid_payload
 from tests.heygen_studio.testing.conftest import CREATE, KEY, create, mock_threads
+from tests.shared import loopback_client
 
 # -- fail_next ---------------------------------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ def test_only_create_requests_consume_the_script(server: MockHeyGen, client: htt
 
 def test_fail_next_answers_even_a_request_with_a_wrong_key(server: MockHeyGen) -> None:
     server.fail_next(503)
-    with httpx.Client(base_url=server.base_url) as http:
+    with loopback_client(base_url=server.base_url) as http:
         assert [503, 401] == [create(http, headers={"x-api-key": "wrong"}).status_code for _ in range(2)]
 
 
@@ -215,7 +216,7 @@ def test_a_stalled_answer_times_out_the_client_but_the_job_exists(server: MockHe
 def test_close_releases_a_stalled_answer_at_once() -> None:
     server = MockHeyGen().start()
     server.stall_next(30)
-    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
+    with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
         with pytest.raises(httpx.ReadTimeout):
             create(http, timeout=0.05)
         assert 2 == len(mock_threads())  # the accept loop and the stalled connection
@@ -234,7 +235,7 @@ def test_close_releases_a_stall_whose_client_still_waits() -> None:
     outcome: list[object] = []
 
     def wait_for_answer() -> None:
-        with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}, timeout=10) as http:
+        with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}, timeout=10) as http:
             try:
                 outcome.append(create(http))
             except httpx.TransportError as error:
@@ -264,7 +265,7 @@ def test_a_short_stall_then_sends_the_normal_answer(server: MockHeyGen, client: 
 
 def test_a_stall_withholds_whatever_the_answer_is(server: MockHeyGen) -> None:
     server.stall_next(5)
-    with httpx.Client(base_url=server.base_url, timeout=0.05) as http, pytest.raises(httpx.ReadTimeout):
+    with loopback_client(base_url=server.base_url, timeout=0.05) as http, pytest.raises(httpx.ReadTimeout):
         create(http, headers={"x-api-key": "wrong"})
 
     assert [] == server.videos  # a refused request creates no job, stalled or not

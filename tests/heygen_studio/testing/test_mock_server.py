@@ -17,6 +17,7 @@ import heygen_studio.testing
 from heygen_studio.testing import MockHeyGen, RecordedRequest
 from tests.heygen_studio.test_validation import changed, valid_payload
 from tests.heygen_studio.testing.conftest import CREATE, KEY, create, mock_threads, raw_exchange
+from tests.shared import loopback_async_client, loopback_client
 
 VIDEO_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -107,7 +108,7 @@ def test_a_field_of_a_sibling_variant_is_tolerated_as_heygen_does(server: MockHe
     ids=["missing", "wrong", "longer", "bearer"],
 )
 def test_a_missing_or_wrong_key_is_401_and_no_job(server: MockHeyGen, headers: dict[str, str], message: str) -> None:
-    with httpx.Client(base_url=server.base_url) as http:
+    with loopback_client(base_url=server.base_url) as http:
         response = http.post(CREATE, json=valid_payload(), headers=headers)
 
     assert (401, error("unauthorized", message)) == (response.status_code, response.json())
@@ -116,7 +117,7 @@ def test_a_missing_or_wrong_key_is_401_and_no_job(server: MockHeyGen, headers: d
 
 
 def test_the_key_is_the_one_given(client: httpx.Client) -> None:
-    with MockHeyGen(api_key="sk-other") as other, httpx.Client(base_url=other.base_url) as http:
+    with MockHeyGen(api_key="sk-other") as other, loopback_client(base_url=other.base_url) as http:
         accepted = http.post(CREATE, json=valid_payload(), headers={"x-api-key": "sk-other"})
         refused = http.post(CREATE, json=valid_payload(), headers={"x-api-key": KEY})
 
@@ -166,7 +167,7 @@ def test_a_body_that_is_not_a_json_object_is_400(
 
 
 def test_without_validation_any_json_object_creates_a_job() -> None:
-    with MockHeyGen(validate=False) as server, httpx.Client(base_url=server.base_url) as http:
+    with MockHeyGen(validate=False) as server, loopback_client(base_url=server.base_url) as http:
         accepted = http.post(CREATE, json={"anything": 1}, headers={"x-api-key": KEY})
         refused = http.post(CREATE, json=[1], headers={"x-api-key": KEY})
 
@@ -282,7 +283,7 @@ def test_keep_alive_reuses_one_connection(server: MockHeyGen, client: httpx.Clie
 
 def test_separate_clients_make_separate_connections(server: MockHeyGen) -> None:
     for _ in range(2):
-        with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
+        with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
             assert 200 == create(http).status_code
 
     assert 2 == server._connections_accepted
@@ -291,7 +292,7 @@ def test_separate_clients_make_separate_connections(server: MockHeyGen) -> None:
 def test_sixteen_concurrent_async_requests_make_sixteen_distinct_jobs(server: MockHeyGen) -> None:
     async def burst() -> list[httpx.Response]:
         limits = httpx.Limits(max_connections=16)
-        async with httpx.AsyncClient(base_url=server.base_url, headers={"x-api-key": KEY}, limits=limits) as http:
+        async with loopback_async_client(base_url=server.base_url, headers={"x-api-key": KEY}, limits=limits) as http:
             return await asyncio.gather(*(http.post(CREATE, json=valid_payload()) for _ in range(16)))
 
     responses = asyncio.run(burst())
@@ -314,7 +315,7 @@ def test_concurrent_requests_consume_each_fault_exactly_once(server: MockHeyGen)
             statuses.append(status)
 
     limits = httpx.Limits(max_connections=16)
-    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}, limits=limits) as http:
+    with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}, limits=limits) as http:
         threads = [threading.Thread(target=post, args=(http,)) for _ in range(16)]
         for thread in threads:
             thread.start()
@@ -328,7 +329,7 @@ def test_concurrent_requests_consume_each_fault_exactly_once(server: MockHeyGen)
 def test_close_ends_idle_keep_alive_connections_and_joins_every_thread() -> None:
     before = set(threading.enumerate())
     server = MockHeyGen().start()
-    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
+    with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as http:
         assert 200 == create(http).status_code
         assert 2 == len(mock_threads())  # the accept loop and the idle connection
 
@@ -382,7 +383,7 @@ def test_it_listens_only_on_the_host_given() -> None:
     with server:
         port = int(server.base_url.rsplit(":", 1)[1])
         assert f"http://127.0.0.2:{port}" == server.base_url
-        with httpx.Client() as http:
+        with loopback_client() as http:
             assert 405 == http.get(f"{server.base_url}{CREATE}").status_code
             with pytest.raises(httpx.ConnectError):
                 http.get(f"http://127.0.0.1:{port}{CREATE}")
@@ -401,7 +402,7 @@ def ipv6_loopback() -> bool:
 
 @pytest.mark.skipif(not ipv6_loopback(), reason="this machine cannot bind ::1")
 def test_ipv6_loopback_with_a_bracketed_base_url() -> None:
-    with MockHeyGen(host="::1") as server, httpx.Client(base_url=server.base_url) as http:
+    with MockHeyGen(host="::1") as server, loopback_client(base_url=server.base_url) as http:
         assert re.fullmatch(r"http://\[::1\]:\d+", server.base_url), server.base_url
         assert 200 == create(http, headers={"x-api-key": KEY}).status_code
         assert 1 == len(server.videos)
@@ -415,7 +416,7 @@ def test_answers_are_logged_at_debug_without_the_key_and_nothing_goes_to_stderr(
 ) -> None:
     canary = "sk-canary-7d1f0c"
     caplog.set_level(logging.DEBUG, logger="heygen_studio.testing")
-    with MockHeyGen(api_key=canary) as server, httpx.Client(base_url=server.base_url) as http:
+    with MockHeyGen(api_key=canary) as server, loopback_client(base_url=server.base_url) as http:
         create(http, headers={"x-api-key": canary})
         create(http, headers={"x-api-key": canary + "-wrong"})
         http.get("/nope")

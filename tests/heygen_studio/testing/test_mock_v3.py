@@ -16,6 +16,7 @@ from heygen_studio.testing import MockHeyGen, _handlers
 from tests.heygen_studio.test_validation import valid_payload
 from tests.heygen_studio.testing import v3_payloads
 from tests.heygen_studio.testing.conftest import CREATE, KEY, mock_threads
+from tests.shared import loopback_client
 
 VIDEO_ID = re.compile(r"[0-9a-f]{32}")
 START = 1_780_000_000.0
@@ -47,7 +48,7 @@ def rendering(clock: FakeClock) -> Iterator[MockHeyGen]:
 
 @pytest.fixture
 def http(rendering: MockHeyGen) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=rendering.base_url, headers={"x-api-key": KEY}, timeout=5) as client:
+    with loopback_client(base_url=rendering.base_url, headers={"x-api-key": KEY}, timeout=5) as client:
         yield client
 
 
@@ -120,7 +121,7 @@ def test_a_body_that_is_not_a_json_object_is_400(http: httpx.Client, content: by
 
 
 def test_without_validation_any_json_object_creates_a_video(clock: FakeClock) -> None:
-    with MockHeyGen(validate=False, clock=clock) as server, httpx.Client(base_url=server.base_url) as client:
+    with MockHeyGen(validate=False, clock=clock) as server, loopback_client(base_url=server.base_url) as client:
         response = client.post("/v3/videos", json={"anything": 1}, headers={"x-api-key": KEY})
 
         assert 200 == response.status_code
@@ -164,7 +165,7 @@ V3_CALLS = [
 def test_every_v3_operation_needs_the_key(
     rendering: MockHeyGen, method: str, path: str, headers: dict[str, str]
 ) -> None:
-    with httpx.Client(base_url=rendering.base_url) as client:
+    with loopback_client(base_url=rendering.base_url) as client:
         response = client.request(method, path, json=v3_payloads.avatar(), headers=headers)
 
     message = "Invalid or expired API key. Verify your x-api-key header."
@@ -173,7 +174,7 @@ def test_every_v3_operation_needs_the_key(
 
 
 def test_the_v1_status_call_needs_the_key_too(rendering: MockHeyGen) -> None:
-    with httpx.Client(base_url=rendering.base_url) as client:
+    with loopback_client(base_url=rendering.base_url) as client:
         response = client.get("/v1/video_status.get", params={"video_id": "x"})
 
     message = "Unauthorized: the x-api-key header is missing"
@@ -262,7 +263,7 @@ def test_without_captions_there_are_no_caption_urls(rendering: MockHeyGen, http:
 
 
 def test_render_seconds_zero_completes_at_once_though_the_create_answer_says_waiting(clock: FakeClock) -> None:
-    with MockHeyGen(clock=clock) as server, httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as c:
+    with MockHeyGen(clock=clock) as server, loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as c:
         created = c.post("/v3/videos", json=v3_payloads.cinematic_avatar(duration=8)).json()["data"]
         detail = c.get(f"/v3/videos/{created['video_id']}").json()["data"]
 
@@ -449,7 +450,7 @@ def test_list_filters_by_folder(clock: FakeClock) -> None:
     # No create arm has a folder_id field, so the videos are filed through an unvalidated body.
     with (
         MockHeyGen(validate=False, clock=clock) as server,
-        httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as client,
+        loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as client,
     ):
         filed = create(client, {"type": "avatar", "folder_id": "f1"})
         create(client, {"type": "avatar", "folder_id": "f2"})
@@ -546,7 +547,7 @@ def test_bad_render_seconds_and_advances_are_refused(seconds: float) -> None:
 
 def test_the_default_clock_is_the_wall_clock() -> None:
     before = int(time.time())
-    with MockHeyGen() as server, httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY}) as client:
+    with MockHeyGen() as server, loopback_client(base_url=server.base_url, headers={"x-api-key": KEY}) as client:
         video_id = create(client)
         created_at = server.video(video_id)["created_at"]
 

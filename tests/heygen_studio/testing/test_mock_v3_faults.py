@@ -11,6 +11,7 @@ from heygen_studio.testing import MockHeyGen
 from tests.heygen_studio.test_validation import valid_payload
 from tests.heygen_studio.testing import v3_payloads
 from tests.heygen_studio.testing.conftest import CREATE, KEY
+from tests.shared import loopback_client
 
 GET = "GET /v3/videos/{video_id}"
 DELETE = "DELETE /v3/videos/{video_id}"
@@ -155,7 +156,7 @@ def test_v1_status_faults(server: MockHeyGen, client: httpx.Client) -> None:
 
 @pytest.fixture
 def wrong_key(server: MockHeyGen) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, headers={"x-api-key": KEY + "-wrong"}) as http:
+    with loopback_client(base_url=server.base_url, headers={"x-api-key": KEY + "-wrong"}) as http:
         yield http
 
 
