@@ -19,7 +19,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["verify", "lint", "typecheck", "tests"]
+nox.options.sessions = ["checks", "tests"]
 # Use the interpreters on this machine; never download one (that would be slow, need the network and hide
 # a missing version on CI).
 nox.options.download_python = "never"
@@ -144,26 +144,56 @@ def update(session: nox.Session) -> None:
     session.run("python", "-m", "codegen", "update", *session.posargs)
 
 
+VERIFY = ["python", "-m", "codegen", "verify"]
+LINT = [
+    ["ruff", "check", "codegen", "src", "tests", "noxfile.py"],
+    ["ruff", "format", "--check", "codegen", "src", "tests", "noxfile.py"],
+]
+TYPECHECK = [
+    ["mypy", "src", "generated", "tests/typing"],  # the SDK, as Python 3.10 (pyproject.toml)
+    ["mypy", "--python-version", "3.11", "codegen"],
+]
+
+
 @nox.session(python=PIPELINE_PYTHON)
+def checks(session: nox.Session) -> None:
+    """What `nox` checks besides the test matrix: lint, then verify and type-check side by side, in one environment.
+
+    The same commands as the verify, lint and typecheck sessions. verify and the two mypy runs share nothing and
+    each runs mostly on one core, so they run at once.
+    """
+    _need_pipeline_python(session, "nox -s checks")
+    _install_pipeline(session, "dev")
+    session.log("linting, then checking the formatting of codegen/, src/, tests/ and noxfile.py")
+    for command in LINT:
+        session.run(*command)
+    session.log(
+        "side by side: verifying openapi/ and generated/ (regenerate into a temporary folder and compare), "
+        "type-checking the SDK as Python 3.10 and the pipeline (codegen/) as Python 3.11"
+    )
+    _run_side_by_side(session, VERIFY, *TYPECHECK)
+
+
+@nox.session(python=PIPELINE_PYTHON, default=False)
 def verify(session: nox.Session) -> None:
     """Fail if openapi/ or generated/ differ from what `nox -s generate` writes."""
     _need_pipeline_python(session, "nox -s verify")
     _install_pipeline(session, "codegen")
     session.log("verifying: regenerate into a temporary folder and compare with openapi/ and generated/")
-    session.run("python", "-m", "codegen", "verify", *session.posargs)
+    session.run(*VERIFY, *session.posargs)
 
 
-@nox.session
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """Lint and format-check the hand-written code with ruff."""
     session.log("installing ruff")
     session.install("ruff==0.17.6")
     session.log("linting, then checking the formatting of codegen/, src/, tests/ and noxfile.py")
-    session.run("ruff", "check", "codegen", "src", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "codegen", "src", "tests", "noxfile.py")
+    for command in LINT:
+        session.run(*command)
 
 
-@nox.session(python=PIPELINE_PYTHON)
+@nox.session(python=PIPELINE_PYTHON, default=False)
 def typecheck(session: nox.Session) -> None:
     """Run mypy --strict over src/, generated/, codegen/ and the tests/typing/ checks."""
     _need_pipeline_python(session, "nox -s typecheck (its codegen/ part)")
@@ -172,16 +202,12 @@ def typecheck(session: nox.Session) -> None:
         "type-checking the SDK (src/, generated/, tests/typing/) as Python 3.10 and the pipeline (codegen/) "
         "as Python 3.11, side by side"
     )
-    _run_side_by_side(
-        session,
-        ["mypy", "src", "generated", "tests/typing"],
-        ["mypy", "--python-version", "3.11", "codegen"],
-    )
+    _run_side_by_side(session, *TYPECHECK)
 
 
 def _run_side_by_side(session: nox.Session, *commands: list[str]) -> None:
     """Run independent commands of the session's environment at once; print each one's output, then fail
-    naming every command that failed. (mypy runs on one core; its two runs here share nothing.)"""
+    naming every command that failed."""
     env = {**os.environ, "PATH": os.pathsep.join([str(session.bin), os.environ.get("PATH", "")])}
     running = [
         (command, subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
