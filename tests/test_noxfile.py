@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -102,3 +103,40 @@ def test_a_pipeline_session_without_any_3_11_says_so_in_one_line(project: Path, 
         "none is installed (nox runs on 3.10): install one (e.g. `pyenv install 3.11`) and rerun"
     )
     assert result.stderr.splitlines()[-1].startswith(expected), result.stderr
+
+
+class FakeSession:
+    """The three things `_run_side_by_side` uses of a nox session."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin = str(bin_dir)
+        self.logged: list[str] = []
+
+    def log(self, message: str) -> None:
+        self.logged.append(message)
+
+    def error(self, message: str) -> None:
+        raise RuntimeError(message)
+
+
+def test_side_by_side_commands_all_run_and_every_failure_is_named(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    monkeypatch.chdir(project)
+    noxfile = runpy.run_path(str(project / "noxfile.py"))
+    session = FakeSession(tmp_path)
+    marker = tmp_path / "ran"
+    commands = [
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        [sys.executable, "-c", f"open({str(marker)!r}, 'w').close(); print('second ran')"],
+        [sys.executable, "-c", "raise SystemExit(4)"],
+    ]
+    with pytest.raises(RuntimeError) as failed:
+        noxfile["_run_side_by_side"](session, *commands)
+    assert marker.exists()  # a failure does not stop the others
+    assert "second ran" in capsys.readouterr().out
+    assert str(failed.value).count("failed") == 1
+    assert "(exit 3)" in str(failed.value)
+    assert "(exit 4)" in str(failed.value)
+    assert [" ".join(command) for command in commands] == session.logged
