@@ -259,7 +259,7 @@ def _generate_stages() -> str:
 
     try:
         versions = ", ".join(
-            f"{name} {metadata.version(name)}" for name in ("openapi-python-client", "datamodel-code-generator")
+            f"{OPTIONAL_MODULES[module]} {metadata.version(OPTIONAL_MODULES[module])}" for module in GENERATOR_MODULES
         )
     except metadata.PackageNotFoundError as error:
         module = str(error.name).replace("-", "_")
